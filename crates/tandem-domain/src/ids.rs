@@ -1,0 +1,45 @@
+//! Ids of every aggregate. The database assigns them (one sequence per table, shared by every
+//! node on PostgreSQL), so a ticket's id is also its short, human-friendly number.
+
+use crate::macros::id_type;
+
+id_type!(
+    /// A person: employee or external contact. One email address is one person.
+    PersonId
+);
+id_type!(
+    /// A team or department (one tree).
+    TeamId
+);
+id_type!(
+    /// A customer organization (a company that buys, a supplier, …).
+    OrganizationId
+);
+id_type!(
+    /// A service in a provider team's catalog.
+    ServiceId
+);
+id_type!(
+    /// A ticket (request). Shown to people as `#<id>`.
+    TicketId
+);
+id_type!(
+    /// A public reply or internal note on a ticket.
+    MessageId
+);
+id_type!(
+    /// An uploaded file, attached to a message once the message is posted.
+    AttachmentId
+);
+id_type!(
+    /// An ordered routing rule.
+    RuleId
+);
+id_type!(
+    /// An API or session token.
+    TokenId
+);
+id_type!(
+    /// One entry of a ticket's audit trail.
+    EventId
+);

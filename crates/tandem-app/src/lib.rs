@@ -1,1 +1,69 @@
-//! placeholder
+//! Tandem's use cases: one function per thing a person can do, with the acting [`Principal`]
+//! passed in, the visibility and permission checks applied, and every write done in one
+//! transaction (the audit event included).
+//!
+//! Request and response types here are also the REST API's JSON shapes (the web crate derives the
+//! OpenAPI document from them), so a field added to a view is added to the API in one place.
+
+mod error;
+mod page;
+mod time;
+
+pub mod auth;
+pub mod catalog;
+pub mod directory;
+pub mod idempotency;
+pub mod passwords;
+pub mod routing;
+pub mod seed;
+pub mod tickets;
+
+use tandem_store::Store;
+
+pub use error::AppError;
+pub use page::{Page, PageRequest};
+pub use tandem_domain::{Millis, Principal};
+pub use time::{Instant, instant};
+
+/// Bounds that keep every request's cost predictable.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Largest page any list returns.
+    pub max_page_size: u32,
+    /// Largest attachment accepted, in bytes.
+    pub max_upload_bytes: usize,
+    /// Largest message body, in characters.
+    pub max_body_chars: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { max_page_size: 100, max_upload_bytes: 10 * 1024 * 1024, max_body_chars: 100_000 }
+    }
+}
+
+/// The application: the store plus the limits, cheap to clone into every request.
+#[derive(Clone, Debug)]
+pub struct App {
+    store: Store,
+    limits: Limits,
+}
+
+impl App {
+    pub fn new(store: Store, limits: Limits) -> Self {
+        Self { store, limits }
+    }
+
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Answers when the database answers (for `/healthz`).
+    pub async fn health(&self) -> Result<(), AppError> {
+        Ok(self.store.ping().await?)
+    }
+
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
+}

@@ -1,1 +1,31 @@
-//! placeholder
+//! The only crate that knows SQL. One [`Store`] over SQLite (the default: one writer connection,
+//! a reader pool, WAL) or PostgreSQL (one pool, several nodes), chosen from the URL at start-up.
+//!
+//! Every query is written once in the SQL both databases understand (`$1` placeholders,
+//! `RETURNING`, `ON CONFLICT`, row values) and run through [`on_conn!`]. The few places where the
+//! two must differ are named in `docs/storage.md`. Functions are grouped by aggregate, take a
+//! [`Conn`] (from a write [`Tx`] or a read [`Reader`]) and return row types or views.
+
+mod db;
+mod error;
+mod json;
+mod sql;
+
+pub mod attachments;
+pub mod events;
+pub mod idempotency;
+pub mod login_failures;
+pub mod messages;
+pub mod organizations;
+pub mod people;
+pub mod routing_rules;
+pub mod services;
+pub mod teams;
+pub mod ticket_list;
+pub mod tickets;
+pub mod tokens;
+
+pub use db::{Backend, Conn, ConnectOptions, Reader, Store, Tx};
+pub use error::StoreError;
+pub use json::JsonText;
+pub use ticket_list::{Cursor, TicketFilter, TicketOrder};

@@ -1,0 +1,105 @@
+//! Adding to the conversation: a public reply or an internal note, with attachments, moving the
+//! ticket's status as the rules say.
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use tandem_domain::ticket::{Side, after_message};
+use tandem_domain::validate::{self, FieldErrors};
+use tandem_domain::{AttachmentId, Channel, MessageId, MessageVisibility, Millis, Principal, TicketAccess, TicketId, TicketStatus};
+use tandem_store::messages::{self, NewMessage as StoredMessage};
+use tandem_store::{attachments, tickets};
+
+use super::events::record;
+use super::update::status_error;
+use super::views::{MessageOut, TicketOut, message_out, ticket_out};
+use super::{access, access_for_write};
+use crate::idempotency::{self, IdempotencyKey};
+use crate::{App, AppError};
+
+#[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewMessage {
+    pub body: String,
+    /// `public` (the default) reaches the requester; `internal` is a note for agents only.
+    pub visibility: Option<MessageVisibility>,
+    /// Agents: the status to leave the ticket in ("reply and set pending"); requesters: `solved`.
+    pub status: Option<TicketStatus>,
+    #[serde(default)]
+    pub attachment_ids: Vec<AttachmentId>,
+    pub channel: Option<Channel>,
+}
+
+/// The message as stored, and the ticket as it now stands.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct MessagePosted {
+    pub message: MessageOut,
+    pub ticket: TicketOut,
+}
+
+const RESOURCE: &str = "message";
+
+impl App {
+    pub async fn post_message(
+        &self,
+        principal: &Principal,
+        id: TicketId,
+        new: NewMessage,
+        key: Option<IdempotencyKey>,
+        now: Millis,
+    ) -> Result<MessagePosted, AppError> {
+        let mut reader = self.store().read().await?;
+        let replayed = idempotency::replay(reader.conn(), principal.person_id, key.as_ref(), RESOURCE).await?;
+        drop(reader);
+        if let Some(message) = replayed {
+            return self.posted(principal, id, MessageId(message)).await;
+        }
+        let mut errors = FieldErrors::new();
+        validate::bounded_text(&mut errors, "body", &new.body, self.limits().max_body_chars, true);
+        errors.into_result()?;
+        let visibility = new.visibility.unwrap_or(MessageVisibility::Public);
+        let mut tx = self.store().begin().await?;
+        let (ticket, access) = access_for_write(tx.conn(), principal, id).await?;
+        if access == TicketAccess::Customer && visibility == MessageVisibility::Internal {
+            return Err(AppError::forbidden("only agents may write internal notes"));
+        }
+        let side = access.side();
+        let status = after_message(ticket.status, side, visibility, new.status).map_err(status_error)?;
+        let stored = StoredMessage {
+            ticket_id: id,
+            author_id: Some(principal.person_id),
+            visibility,
+            channel: new.channel.unwrap_or(Channel::Api),
+            body: new.body,
+        };
+        let message_id = messages::insert(tx.conn(), &stored, now).await?;
+        super::attachments::claim(tx.conn(), &new.attachment_ids, principal.person_id, message_id).await?;
+        let mut state = ticket.state();
+        state.status = status;
+        if side == Side::Agent && visibility == MessageVisibility::Public && state.first_responded_at.is_none() {
+            state.first_responded_at = Some(now);
+        }
+        state.solved_at = match status {
+            TicketStatus::Solved if ticket.status != TicketStatus::Solved => Some(now),
+            TicketStatus::Solved | TicketStatus::Closed => ticket.solved_at,
+            _ => None,
+        };
+        tickets::update(tx.conn(), id, ticket.version, &state, now).await?.ok_or_else(|| AppError::version_conflict("ticket"))?;
+        let actor = Some(principal.person_id);
+        record(tx.conn(), id, actor, "message_added", json!({ "message_id": message_id, "visibility": visibility }), now).await?;
+        if status != ticket.status {
+            record(tx.conn(), id, actor, "status_changed", json!({ "from": ticket.status, "to": status }), now).await?;
+        }
+        idempotency::record(&mut tx, principal.person_id, key.as_ref(), RESOURCE, message_id.0, now).await?;
+        tx.commit().await?;
+        self.posted(principal, id, message_id).await
+    }
+
+    async fn posted(&self, principal: &Principal, id: TicketId, message: MessageId) -> Result<MessagePosted, AppError> {
+        let mut reader = self.store().read().await?;
+        let (ticket, access) = access(reader.conn(), principal, id).await?;
+        let row = messages::get(reader.conn(), message).await?.filter(|row| row.ticket_id == id);
+        let row = row.ok_or(AppError::NotFound("message"))?;
+        let files = attachments::for_messages(reader.conn(), &[message]).await?;
+        Ok(MessagePosted { message: message_out(access, row, &files), ticket: ticket_out(access, ticket) })
+    }
+}

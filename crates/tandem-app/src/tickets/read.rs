@@ -1,0 +1,180 @@
+//! Reading tickets: one with its conversation, lists (queues, "my requests"), conversation pages
+//! and the audit trail, each cut to what the principal may see.
+
+use serde::Deserialize;
+use tandem_domain::{
+    MessageId, Millis, PersonId, Principal, ServiceId, TeamId, TicketAccess, TicketAudience, TicketId, TicketStatus,
+};
+use tandem_store::ticket_list::{self, CustomerScope};
+use tandem_store::{Conn, Cursor, TicketFilter, TicketOrder, attachments, events, messages, tickets};
+
+use super::events::EventOut;
+use super::views::{MessageOut, PersonSummary, TicketDetail, TicketOut, message_out, person, ticket_out};
+use super::{access, require_agent};
+use crate::page::{decode_cursor, encode_cursor};
+use crate::{App, AppError, Page, PageRequest};
+
+/// Messages shown with a ticket before the conversation is paged.
+const FIRST_MESSAGES: u32 = 100;
+
+/// Whose tickets to list.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ListScope {
+    /// Staff: the tickets of my teams (admins: all). The default for staff.
+    #[default]
+    Work,
+    /// The tickets I asked for, am the recipient of, or follow. Always the scope of customers.
+    Requested,
+}
+
+/// Filters of the ticket list. Every filter narrows what the principal may see anyway.
+#[derive(Clone, Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct TicketQuery {
+    /// One status or several, comma-separated (`open,pending_customer`).
+    pub status: Option<String>,
+    pub scope: Option<ListScope>,
+    pub team_id: Option<TeamId>,
+    /// A person id, `me`, or `none` (unassigned).
+    pub assignee: Option<String>,
+    pub requester_id: Option<PersonId>,
+    pub audience: Option<TicketAudience>,
+    pub service_id: Option<ServiceId>,
+    pub tag: Option<String>,
+    /// Only tickets changed at or after this instant (RFC 3339); lists oldest first, for sync.
+    pub updated_since: Option<String>,
+}
+
+impl App {
+    /// One ticket with the first page of its conversation, as the principal may see it.
+    pub async fn get_ticket(&self, principal: &Principal, id: TicketId) -> Result<TicketDetail, AppError> {
+        let mut reader = self.store().read().await?;
+        let (ticket, access) = access(reader.conn(), principal, id).await?;
+        let (messages, messages_next_cursor) = conversation(reader.conn(), access, id, None, FIRST_MESSAGES).await?;
+        let followers = tickets::followers(reader.conn(), id)
+            .await?
+            .into_iter()
+            .map(|follower| person(access, follower.person_id, follower.name, None))
+            .collect::<Vec<PersonSummary>>();
+        Ok(TicketDetail { ticket: ticket_out(access, ticket), messages, messages_next_cursor, followers })
+    }
+
+    /// A page of the conversation after the cursor.
+    pub async fn list_messages(&self, principal: &Principal, id: TicketId, page: PageRequest) -> Result<Page<MessageOut>, AppError> {
+        let size = page.size(self.limits().max_page_size);
+        let after = page.cursor.as_deref().map(decode_cursor::<MessageId>).transpose()?;
+        let mut reader = self.store().read().await?;
+        let (_, access) = access(reader.conn(), principal, id).await?;
+        let (items, next_cursor) = conversation(reader.conn(), access, id, after, size).await?;
+        Ok(Page { items, next_cursor })
+    }
+
+    /// The audit trail (agents of the ticket's team and admins only).
+    pub async fn list_events(&self, principal: &Principal, id: TicketId, page: PageRequest) -> Result<Page<EventOut>, AppError> {
+        let size = page.size(self.limits().max_page_size);
+        let after = page.cursor.as_deref().map(decode_cursor).transpose()?;
+        let mut reader = self.store().read().await?;
+        let (_, access) = access(reader.conn(), principal, id).await?;
+        require_agent(access, "read the audit trail")?;
+        let rows = events::list(reader.conn(), id, after, size + 1).await?;
+        Ok(Page::from_rows(rows, size, |row| encode_cursor(&row.id), EventOut::from))
+    }
+
+    /// A page of tickets, newest activity first (oldest first with `updated_since`).
+    pub async fn list_tickets(&self, principal: &Principal, query: TicketQuery, page: PageRequest) -> Result<Page<TicketOut>, AppError> {
+        let size = page.size(self.limits().max_page_size);
+        let scope = if principal.is_staff() { query.scope.unwrap_or_default() } else { ListScope::Requested };
+        let mut filter = filter_from(principal, &query)?;
+        filter.after = page.cursor.as_deref().map(decode_cursor::<(Millis, i64)>).transpose()?.map(|(updated_at, id)| Cursor {
+            updated_at,
+            id: TicketId(id),
+        });
+        match scope {
+            ListScope::Work => restrict_to_work(principal, &mut filter),
+            ListScope::Requested => {
+                filter.customer_scope = Some(CustomerScope {
+                    person_id: principal.person_id,
+                    organization_id: principal.organization_id.filter(|_| principal.org_access),
+                });
+            }
+        }
+        let mut reader = self.store().read().await?;
+        let rows = ticket_list::list(reader.conn(), &filter, size + 1).await?;
+        Ok(Page::from_rows(rows, size, |row| encode_cursor(&(row.updated_at, row.id.0)), |row| {
+            let access = match scope {
+                ListScope::Work => TicketAccess::Agent,
+                // A staff member's own requests to another team get the customer view.
+                ListScope::Requested => member_view(principal, row.team_id),
+            };
+            ticket_out(access, row)
+        }))
+    }
+}
+
+fn member_view(principal: &Principal, team: TeamId) -> TicketAccess {
+    if principal.is_admin || principal.is_member_of(team) { TicketAccess::Agent } else { TicketAccess::Customer }
+}
+
+/// Agents see their teams' tickets (a team filter narrows within them); admins see all.
+fn restrict_to_work(principal: &Principal, filter: &mut TicketFilter) {
+    if principal.is_admin {
+        return;
+    }
+    let mine = principal.team_ids();
+    filter.team_ids = Some(match filter.team_ids.take() {
+        Some(wanted) => wanted.into_iter().filter(|team| mine.contains(team)).collect(),
+        None => mine,
+    });
+}
+
+fn filter_from(principal: &Principal, query: &TicketQuery) -> Result<TicketFilter, AppError> {
+    let mut filter = TicketFilter {
+        team_ids: query.team_id.map(|team| vec![team]),
+        requester_id: query.requester_id,
+        audience: query.audience,
+        service_id: query.service_id,
+        tag: query.tag.as_ref().map(|tag| tag.trim().to_lowercase()),
+        ..TicketFilter::default()
+    };
+    if let Some(statuses) = &query.status {
+        for status in statuses.split(',').map(str::trim).filter(|status| !status.is_empty()) {
+            let status = status.parse::<TicketStatus>().map_err(|error| AppError::invalid("status", error.to_string()))?;
+            filter.statuses.push(status);
+        }
+    }
+    match query.assignee.as_deref().map(str::trim) {
+        None | Some("") => {}
+        Some("me") => filter.assignee_id = Some(principal.person_id),
+        Some("none") => filter.unassigned = true,
+        Some(id) => {
+            let id = id.parse::<i64>().map_err(|_| AppError::invalid("assignee", "must be a person id, `me` or `none`"))?;
+            filter.assignee_id = Some(PersonId(id));
+        }
+    }
+    if let Some(since) = &query.updated_since {
+        let since = since
+            .parse::<jiff::Timestamp>()
+            .map_err(|_| AppError::invalid("updated_since", "must be an instant like 2026-11-23T09:00:00Z"))?;
+        filter.updated_since = Some(since.as_millisecond());
+        filter.order = TicketOrder::UpdatedAsc;
+    }
+    Ok(filter)
+}
+
+/// A page of messages with their attachments: internal notes only for the agent view.
+async fn conversation(
+    mut conn: Conn<'_>,
+    access: TicketAccess,
+    id: TicketId,
+    after: Option<MessageId>,
+    size: u32,
+) -> Result<(Vec<MessageOut>, Option<String>), AppError> {
+    let with_internal = access == TicketAccess::Agent;
+    let mut rows = messages::list(conn.reborrow(), id, with_internal, after, size + 1).await?;
+    let more = rows.len() > size as usize;
+    rows.truncate(size as usize);
+    let next_cursor = if more { rows.last().map(|row| encode_cursor(&row.id)) } else { None };
+    let ids: Vec<MessageId> = rows.iter().map(|row| row.id).collect();
+    let files = attachments::for_messages(conn, &ids).await?;
+    Ok((rows.into_iter().map(|row| message_out(access, row, &files)).collect(), next_cursor))
+}

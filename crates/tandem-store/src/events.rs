@@ -1,0 +1,42 @@
+//! The audit trail: every change to a ticket, with its actor and time, append-only.
+
+use serde_json::Value;
+use tandem_domain::{EventId, Millis, PersonId, TicketId};
+
+use crate::json::{JsonText, to_text};
+use crate::{Conn, StoreError, on_conn};
+
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct EventView {
+    pub id: EventId,
+    pub ticket_id: TicketId,
+    pub actor_id: Option<PersonId>,
+    pub actor_name: Option<String>,
+    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub data: JsonText<Value>,
+    pub at: Millis,
+}
+
+pub async fn append(
+    conn: Conn<'_>,
+    ticket: TicketId,
+    actor: Option<PersonId>,
+    kind: &str,
+    data: &Value,
+    at: Millis,
+) -> Result<EventId, StoreError> {
+    const SQL: &str = "INSERT INTO ticket_events (ticket_id, actor_id, kind, data, at) VALUES ($1, $2, $3, $4, $5) RETURNING id";
+    let data = to_text(data)?;
+    Ok(on_conn!(conn, c => sqlx::query_scalar::<_, EventId>(SQL)
+        .bind(ticket).bind(actor).bind(kind).bind(&data).bind(at).fetch_one(&mut *c).await)?)
+}
+
+/// Events of a ticket in order, after `after` (an event id).
+pub async fn list(conn: Conn<'_>, ticket: TicketId, after: Option<EventId>, limit: u32) -> Result<Vec<EventView>, StoreError> {
+    const SQL: &str = "SELECT e.id, e.ticket_id, e.actor_id, p.name AS actor_name, e.kind, e.data, e.at \
+         FROM ticket_events e LEFT JOIN people p ON p.id = e.actor_id \
+         WHERE e.ticket_id = $1 AND e.id > $2 ORDER BY e.id LIMIT $3";
+    Ok(on_conn!(conn, c => sqlx::query_as::<_, EventView>(SQL)
+        .bind(ticket).bind(after.map_or(0, |id| id.0)).bind(i64::from(limit)).fetch_all(&mut *c).await)?)
+}

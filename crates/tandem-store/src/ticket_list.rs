@@ -1,0 +1,118 @@
+//! Ticket lists (queues, "my requests", sync): filters that each ride an index, ordered by
+//! (updated_at, id) and paged by keyset cursor, so page 1,000 costs what page 1 costs.
+
+use tandem_domain::{Millis, OrganizationId, PersonId, ServiceId, TeamId, TicketAudience, TicketId, TicketStatus};
+
+use crate::sql::{Arg, SqlBuf};
+use crate::tickets::{TicketView, view_select};
+use crate::{Conn, StoreError, bind_args, on_conn};
+
+/// Newest activity first (queues), or oldest first (incremental sync with `updated_since`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TicketOrder {
+    #[default]
+    UpdatedDesc,
+    UpdatedAsc,
+}
+
+/// The position after the last ticket of a page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cursor {
+    pub updated_at: Millis,
+    pub id: TicketId,
+}
+
+/// Whose tickets a customer-side principal may list: their own, the ones they are the recipient
+/// of or follow, and (with organization access) their organization's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CustomerScope {
+    pub person_id: PersonId,
+    pub organization_id: Option<OrganizationId>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct TicketFilter {
+    pub statuses: Vec<TicketStatus>,
+    /// Only these teams (an agent's own teams, or a team filter within them).
+    pub team_ids: Option<Vec<TeamId>>,
+    /// Only tickets this customer may see.
+    pub customer_scope: Option<CustomerScope>,
+    pub assignee_id: Option<PersonId>,
+    pub unassigned: bool,
+    pub requester_id: Option<PersonId>,
+    pub audience: Option<TicketAudience>,
+    pub service_id: Option<ServiceId>,
+    pub tag: Option<String>,
+    pub updated_since: Option<Millis>,
+    pub order: TicketOrder,
+    pub after: Option<Cursor>,
+}
+
+/// One page of tickets; the caller asks for one more than it shows to know if more follow.
+pub async fn list(conn: Conn<'_>, filter: &TicketFilter, limit: u32) -> Result<Vec<TicketView>, StoreError> {
+    let mut sql = SqlBuf::new(concat!(view_select!(), " WHERE 1 = 1"));
+    push_conditions(&mut sql, filter);
+    match filter.order {
+        TicketOrder::UpdatedDesc => sql.push(" ORDER BY t.updated_at DESC, t.id DESC LIMIT "),
+        TicketOrder::UpdatedAsc => sql.push(" ORDER BY t.updated_at ASC, t.id ASC LIMIT "),
+    };
+    sql.bind(Arg::Int(i64::from(limit)));
+    let (text, args) = sql.sql();
+    Ok(on_conn!(conn, c => bind_args!(sqlx::query_as::<_, TicketView>(text), args).fetch_all(&mut *c).await)?)
+}
+
+fn push_conditions(sql: &mut SqlBuf, filter: &TicketFilter) {
+    let text = |value: &str| Arg::Text(value.to_owned());
+    if !filter.statuses.is_empty() {
+        sql.push(" AND t.status IN ").bind_list(filter.statuses.iter().map(|status| text(status.as_str())));
+    }
+    if let Some(teams) = &filter.team_ids {
+        if teams.is_empty() {
+            sql.push(" AND 1 = 0");
+        } else {
+            sql.push(" AND t.team_id IN ").bind_list(teams.iter().map(|team| Arg::Int(team.0)));
+        }
+    }
+    if let Some(scope) = filter.customer_scope {
+        push_customer_scope(sql, scope);
+    }
+    if let Some(assignee) = filter.assignee_id {
+        sql.push(" AND t.assignee_id = ").bind(Arg::Int(assignee.0));
+    }
+    if filter.unassigned {
+        sql.push(" AND t.assignee_id IS NULL");
+    }
+    if let Some(requester) = filter.requester_id {
+        sql.push(" AND t.requester_id = ").bind(Arg::Int(requester.0));
+    }
+    if let Some(audience) = filter.audience {
+        sql.push(" AND t.audience = ").bind(text(audience.as_str()));
+    }
+    if let Some(service) = filter.service_id {
+        sql.push(" AND t.service_id = ").bind(Arg::Int(service.0));
+    }
+    if let Some(tag) = &filter.tag {
+        sql.push(" AND t.id IN (SELECT ticket_id FROM ticket_tags WHERE tag = ").bind(text(tag)).push(")");
+    }
+    if let Some(since) = filter.updated_since {
+        sql.push(" AND t.updated_at >= ").bind(Arg::Int(since));
+    }
+    if let Some(after) = filter.after {
+        let comparison = match filter.order {
+            TicketOrder::UpdatedDesc => " AND (t.updated_at, t.id) < (",
+            TicketOrder::UpdatedAsc => " AND (t.updated_at, t.id) > (",
+        };
+        sql.push(comparison).bind(Arg::Int(after.updated_at)).push(", ").bind(Arg::Int(after.id.0)).push(")");
+    }
+}
+
+fn push_customer_scope(sql: &mut SqlBuf, scope: CustomerScope) {
+    let me = || Arg::Int(scope.person_id.0);
+    sql.push(" AND (t.requester_id = ").bind(me());
+    sql.push(" OR t.recipient_id = ").bind(me());
+    sql.push(" OR t.id IN (SELECT ticket_id FROM ticket_followers WHERE person_id = ").bind(me()).push(")");
+    if let Some(organization) = scope.organization_id {
+        sql.push(" OR t.organization_id = ").bind(Arg::Int(organization.0));
+    }
+    sql.push(")");
+}

@@ -63,6 +63,17 @@ impl App {
         Ok(self.store.ping().await?)
     }
 
+    /// Whether the desk has nobody in it yet (a fresh database).
+    pub async fn is_empty(&self) -> Result<bool, AppError> {
+        let mut reader = self.store.read().await?;
+        Ok(!tandem_store::people::any(reader.conn()).await?)
+    }
+
+    /// Closes the database cleanly (SQLite checkpoints its log).
+    pub async fn close(&self) {
+        self.store.close().await;
+    }
+
     pub(crate) fn store(&self) -> &Store {
         &self.store
     }

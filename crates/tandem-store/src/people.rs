@@ -180,3 +180,10 @@ pub async fn names(conn: Conn<'_>, ids: &[PersonId]) -> Result<Vec<(PersonId, St
 fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
+
+/// Whether anyone exists yet (an empty desk gets the demo organization on request).
+pub async fn any(conn: Conn<'_>) -> Result<bool, StoreError> {
+    const SQL: &str = "SELECT COUNT(*) FROM (SELECT 1 FROM people LIMIT 1) AS anyone";
+    let count = on_conn!(conn, c => sqlx::query_scalar::<_, i64>(SQL).fetch_one(&mut *c).await)?;
+    Ok(count > 0)
+}

@@ -1,1 +1,82 @@
-//! placeholder
+//! Tandem's HTTP face: the REST API under `/api/v1` (described by `/api/openapi.json`), `/healthz`,
+//! and the layers every request passes (request id, tracing, body limits, panic safety, security
+//! headers). Handlers only translate HTTP to calls on [`tandem_app::App`] and back; there are no
+//! business rules and no SQL here (this crate cannot even name the store).
+
+mod api;
+mod error;
+mod extract;
+mod state;
+
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, Request, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use tandem_app::App;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+pub use error::{ApiError, ErrorBody};
+
+/// Limits the HTTP layer enforces before a handler runs.
+#[derive(Clone, Debug)]
+pub struct WebOptions {
+    /// Largest JSON body, in bytes.
+    pub max_body_bytes: usize,
+    /// Largest upload, in bytes.
+    pub max_upload_bytes: usize,
+}
+
+/// The whole HTTP application.
+pub fn router(app: App, options: &WebOptions) -> Router {
+    let state = state::AppState::new(app);
+    let (api, openapi) = api::router(options).split_for_parts();
+    let openapi = Arc::new(openapi);
+    let x_request_id = HeaderName::from_static("x-request-id");
+    Router::new()
+        .route("/healthz", get(api::health::healthz))
+        .route("/api/openapi.json", get(move || std::future::ready(Json(openapi.as_ref().clone()))))
+        .merge(api)
+        .fallback(|| async { ApiError::not_found() })
+        .layer(DefaultBodyLimit::max(options.max_body_bytes))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        ))
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
+        .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
+        .with_state(state)
+}
+
+/// The OpenAPI document of the REST API.
+pub fn openapi(options: &WebOptions) -> utoipa::openapi::OpenApi {
+    api::router(options).into_openapi()
+}
+
+/// The current instant; the only place the web layer reads the clock.
+pub(crate) fn now() -> tandem_app::Millis {
+    jiff::Timestamp::now().as_millisecond()
+}
+
+/// One span per request, with the matched route (not the raw path, which holds ids) and its id.
+fn request_span<B>(request: &Request<B>) -> tracing::Span {
+    let route = request.extensions().get::<axum::extract::MatchedPath>().map(|path| path.as_str().to_owned());
+    let id = request.extensions().get::<RequestId>().and_then(|id| id.header_value().to_str().ok()).unwrap_or_default();
+    tracing::info_span!("request", method = %request.method(), route = route.as_deref().unwrap_or("unmatched"), request.id = id)
+}
+
+fn panic_response(_panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("a request handler panicked");
+    ApiError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on our side; it has been logged")
+        .into_response()
+}

@@ -1,0 +1,96 @@
+//! The REST API, `/api/v1`: each handler registered once with utoipa-axum, so the routes and the
+//! OpenAPI document cannot drift apart.
+
+pub mod health;
+mod organizations;
+mod people;
+mod rules;
+mod services;
+mod sessions;
+mod teams;
+mod ticket_messages;
+mod tickets;
+mod uploads;
+
+use axum::extract::DefaultBodyLimit;
+use serde::Deserialize;
+use tandem_app::PageRequest;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::WebOptions;
+use crate::state::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Tandem", description = "One service desk for internal and external customers.", version = "1"),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+    tags(
+        (name = "sessions", description = "Signing in and out, and who am I"),
+        (name = "directory", description = "People, organizations, teams and departments"),
+        (name = "catalog", description = "Services and their request forms"),
+        (name = "routing", description = "Rules that send new tickets to the right team"),
+        (name = "tickets", description = "Requests, their conversation, attachments and audit trail"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    }
+}
+
+pub fn router(options: &WebOptions) -> OpenApiRouter<AppState> {
+    let uploads = OpenApiRouter::new()
+        .routes(routes!(uploads::upload))
+        .layer(DefaultBodyLimit::max(options.max_upload_bytes));
+    let v1 = OpenApiRouter::new()
+        .routes(routes!(sessions::login))
+        .routes(routes!(sessions::logout))
+        .routes(routes!(sessions::me))
+        .routes(routes!(people::list_people, people::create_person))
+        .routes(routes!(people::show_person, people::update_person))
+        .routes(routes!(organizations::list_organizations, organizations::create_organization))
+        .routes(routes!(organizations::show_organization, organizations::update_organization))
+        .routes(routes!(teams::list_teams, teams::create_team))
+        .routes(routes!(teams::show_team, teams::update_team))
+        .routes(routes!(teams::list_members))
+        .routes(routes!(teams::put_member, teams::remove_member))
+        .routes(routes!(services::list_services, services::create_service))
+        .routes(routes!(services::show_service, services::update_service))
+        .routes(routes!(rules::list_rules, rules::create_rule))
+        .routes(routes!(rules::update_rule, rules::delete_rule))
+        .routes(routes!(tickets::list_tickets, tickets::create_ticket))
+        .routes(routes!(tickets::show_ticket, tickets::update_ticket))
+        .routes(routes!(tickets::take_ticket))
+        .routes(routes!(tickets::merge_ticket))
+        .routes(routes!(tickets::list_events))
+        .routes(routes!(tickets::add_follower))
+        .routes(routes!(tickets::remove_follower))
+        .routes(routes!(ticket_messages::list_messages, ticket_messages::post_message))
+        .routes(routes!(uploads::download))
+        .merge(uploads);
+    OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
+}
+
+/// `limit` and `cursor` of every list.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct PageParams {
+    /// Items per page (1–100, default 25).
+    pub limit: Option<u32>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+impl From<PageParams> for PageRequest {
+    fn from(params: PageParams) -> Self {
+        PageRequest { limit: params.limit, cursor: params.cursor }
+    }
+}

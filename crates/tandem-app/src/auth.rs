@@ -104,7 +104,8 @@ impl App {
         let person = people::get(tx.conn(), person_id).await?.ok_or(AppError::NotFound("person"))?;
         let token = new_token();
         let expires_at = now + SESSION_MILLIS;
-        tokens::insert(tx.conn(), person_id, &hash_token(&token), "session", TokenKind::Session, now, Some(expires_at)).await?;
+        tokens::insert(tx.conn(), person_id, &hash_token(&token), "session", TokenKind::Session, now, Some(expires_at))
+            .await?;
         tx.commit().await?;
         Ok(Session { token, expires_at: instant(expires_at), person_id, name: person.name })
     }
@@ -154,11 +155,20 @@ impl App {
     }
 
     /// Creates the first admin of an empty desk (or any admin, from the command line).
-    pub async fn create_admin(&self, email: &str, name: &str, password: Option<String>, now: Millis) -> Result<Principal, AppError> {
+    pub async fn create_admin(
+        &self,
+        email: &str,
+        name: &str,
+        password: Option<String>,
+        now: Millis,
+    ) -> Result<Principal, AppError> {
         let email = validate::email(email).map_err(|message| AppError::invalid("email", message))?;
         let hash = match password {
             Some(password) if password.chars().count() < passwords::MIN_PASSWORD_CHARS => {
-                return Err(AppError::invalid("password", format!("must be at least {} characters", passwords::MIN_PASSWORD_CHARS)));
+                return Err(AppError::invalid(
+                    "password",
+                    format!("must be at least {} characters", passwords::MIN_PASSWORD_CHARS),
+                ));
             }
             Some(password) => Some(passwords::hash(password).await?),
             None => None,

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use tandem_domain::validate::{self, FieldErrors};
-use tandem_domain::{Audience, FormDef, Millis, Priority, Principal, ServiceId, TeamId};
+use tandem_domain::{Audience, FormDef, Millis, Principal, Priority, ServiceId, TeamId};
 use tandem_store::services::{self, ServiceFields, ServiceFilter, ServiceRow};
 use tandem_store::{StoreError, teams};
 
@@ -80,7 +80,12 @@ impl From<ServiceRow> for ServiceView {
 
 impl App {
     /// Admins, and the leads of the provider team, add its services.
-    pub async fn create_service(&self, principal: &Principal, input: ServiceInput, now: Millis) -> Result<ServiceView, AppError> {
+    pub async fn create_service(
+        &self,
+        principal: &Principal,
+        input: ServiceInput,
+        now: Millis,
+    ) -> Result<ServiceView, AppError> {
         let fields = check(input)?;
         may_manage(principal, fields.team_id)?;
         let mut tx = self.store().begin().await?;
@@ -101,7 +106,10 @@ impl App {
     ) -> Result<ServiceView, AppError> {
         let fields = check(input)?;
         let mut tx = self.store().begin().await?;
-        let current = services::get(tx.conn(), id).await?.filter(|_| principal.is_staff()).ok_or(AppError::NotFound("service"))?;
+        let current = services::get(tx.conn(), id)
+            .await?
+            .filter(|_| principal.is_staff())
+            .ok_or(AppError::NotFound("service"))?;
         may_manage(principal, current.team_id)?;
         may_manage(principal, fields.team_id)?;
         check_provider(&mut tx, fields.team_id).await?;
@@ -124,9 +132,17 @@ impl App {
 
     /// The catalog as the principal may see it: customers get the active services offered to
     /// their kind; staff get every service, filtered as asked.
-    pub async fn list_services(&self, principal: &Principal, query: ServiceQuery) -> Result<Vec<ServiceView>, AppError> {
+    pub async fn list_services(
+        &self,
+        principal: &Principal,
+        query: ServiceQuery,
+    ) -> Result<Vec<ServiceView>, AppError> {
         let filter = if principal.is_staff() {
-            ServiceFilter { audiences: query.audience.map(|audience| vec![audience]), team_id: query.team_id, active_only: false }
+            ServiceFilter {
+                audiences: query.audience.map(|audience| vec![audience]),
+                team_id: query.team_id,
+                active_only: false,
+            }
         } else {
             let visible = Audience::visible_to(principal.kind).to_vec();
             let audiences = match query.audience {

@@ -59,7 +59,9 @@ pub(crate) async fn record(
     let Some(key) = key else { return Ok(()) };
     let recorded = Recorded { fingerprint: key.fingerprint.clone(), resource_kind: kind.to_owned(), resource_id };
     idempotency::record(tx.conn(), person, &key.key, &recorded, now).await.map_err(|error| match error {
-        tandem_store::StoreError::Conflict(_) => AppError::conflict("idempotency_race", "a request with this Idempotency-Key is in progress"),
+        tandem_store::StoreError::Conflict(_) => {
+            AppError::conflict("idempotency_race", "a request with this Idempotency-Key is in progress")
+        }
         other => other.into(),
     })
 }

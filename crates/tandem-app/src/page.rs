@@ -28,7 +28,12 @@ pub struct Page<T> {
 
 impl<T> Page<T> {
     /// Builds a page from `size + 1` fetched rows: the extra row only says that more follow.
-    pub fn from_rows<R>(mut rows: Vec<R>, size: u32, cursor_of: impl Fn(&R) -> String, view: impl FnMut(R) -> T) -> Page<T> {
+    pub fn from_rows<R>(
+        mut rows: Vec<R>,
+        size: u32,
+        cursor_of: impl Fn(&R) -> String,
+        view: impl FnMut(R) -> T,
+    ) -> Page<T> {
         let more = rows.len() > size as usize;
         rows.truncate(size as usize);
         let next_cursor = if more { rows.last().map(&cursor_of) } else { None };

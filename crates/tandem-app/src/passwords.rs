@@ -1,7 +1,7 @@
 //! Password hashing with Argon2id (PHC strings), off the async threads: a hash costs ~50 ms.
 
-use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
 
 use crate::AppError;
 

@@ -57,7 +57,12 @@ impl From<RuleRow> for RuleView {
 }
 
 impl App {
-    pub async fn create_rule(&self, principal: &Principal, input: RuleInput, now: Millis) -> Result<RuleView, AppError> {
+    pub async fn create_rule(
+        &self,
+        principal: &Principal,
+        input: RuleInput,
+        now: Millis,
+    ) -> Result<RuleView, AppError> {
         require_admin(principal)?;
         let mut tx = self.store().begin().await?;
         let position = match input.position {

@@ -66,7 +66,9 @@ impl FormDef {
                 errors.add(at("label"), "must be 1–200 characters");
             }
             match field.kind {
-                FieldKind::Choice if field.options.is_empty() => errors.add(at("options"), "a choice needs at least one option"),
+                FieldKind::Choice if field.options.is_empty() => {
+                    errors.add(at("options"), "a choice needs at least one option")
+                }
                 FieldKind::Choice => {}
                 _ if !field.options.is_empty() => errors.add(at("options"), "only a choice field has options"),
                 _ => {}
@@ -174,8 +176,14 @@ mod tests {
 
     #[test]
     fn values_are_checked_against_the_form() {
-        let ok = check(json!({"order_no": " A-1 ", "quantity": 3, "needed_by": "2026-12-01", "store": "Pier 9", "urgent": true})).unwrap();
-        assert_eq!(Value::Object(ok), json!({"order_no": "A-1", "quantity": 3, "needed_by": "2026-12-01", "store": "Pier 9", "urgent": true}));
+        let ok = check(
+            json!({"order_no": " A-1 ", "quantity": 3, "needed_by": "2026-12-01", "store": "Pier 9", "urgent": true}),
+        )
+        .unwrap();
+        assert_eq!(
+            Value::Object(ok),
+            json!({"order_no": "A-1", "quantity": 3, "needed_by": "2026-12-01", "store": "Pier 9", "urgent": true})
+        );
 
         let error_keys = |values| check(values).unwrap_err().0.into_keys().collect::<Vec<_>>();
         assert_eq!(error_keys(json!({})), ["fields.order_no"]);

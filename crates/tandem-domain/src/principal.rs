@@ -42,10 +42,7 @@ impl Principal {
     /// Leads manage their team's settings and services; admins manage every team.
     pub fn manages(&self, team: TeamId) -> bool {
         self.is_admin
-            || self
-                .memberships
-                .iter()
-                .any(|membership| membership.team_id == team && membership.role == TeamRole::Lead)
+            || self.memberships.iter().any(|membership| membership.team_id == team && membership.role == TeamRole::Lead)
     }
 
     pub fn team_ids(&self) -> Vec<TeamId> {

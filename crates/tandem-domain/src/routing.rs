@@ -76,8 +76,10 @@ impl RuleConditions {
 
 impl RuleActions {
     pub fn check(&self, errors: &mut FieldErrors) {
-        let does_something =
-            self.team_id.is_some() || self.priority.is_some() || !self.add_tags.is_empty() || self.assignee_id.is_some();
+        let does_something = self.team_id.is_some()
+            || self.priority.is_some()
+            || !self.add_tags.is_empty()
+            || self.assignee_id.is_some();
         if !does_something {
             errors.add("actions", "a rule must set a team, a priority, tags or an assignee");
         }
@@ -88,7 +90,11 @@ impl RuleActions {
 }
 
 /// Returns the index of the first rule whose conditions match.
-pub fn first_match<'r, R>(rules: &'r [R], conditions: impl Fn(&R) -> &RuleConditions, facts: &RoutingFacts<'_>) -> Option<&'r R> {
+pub fn first_match<'r, R>(
+    rules: &'r [R],
+    conditions: impl Fn(&R) -> &RuleConditions,
+    facts: &RoutingFacts<'_>,
+) -> Option<&'r R> {
     rules.iter().find(|rule| conditions(rule).matches(facts))
 }
 

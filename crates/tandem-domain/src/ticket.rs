@@ -105,7 +105,11 @@ mod tests {
     #[test]
     fn messages_move_the_status() {
         let check = |from, side, visibility, requested, expect: Result<TicketStatus, StatusError>| {
-            assert_eq!(after_message(from, side, visibility, requested), expect, "{from} {side:?} {visibility} {requested:?}");
+            assert_eq!(
+                after_message(from, side, visibility, requested),
+                expect,
+                "{from} {side:?} {visibility} {requested:?}"
+            );
         };
         check(New, Side::Agent, Public, None, Ok(Open));
         check(New, Side::Agent, Internal, None, Ok(New));

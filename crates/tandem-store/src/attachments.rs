@@ -49,7 +49,12 @@ pub async fn insert(mut conn: Conn<'_>, upload: &NewAttachment<'_>, now: Millis)
 
 /// Attaches the uploader's unclaimed uploads to a message; returns how many were claimed, so
 /// the caller can refuse ids that were someone else's or already used.
-pub async fn claim(conn: Conn<'_>, ids: &[AttachmentId], uploader: PersonId, message: MessageId) -> Result<u64, StoreError> {
+pub async fn claim(
+    conn: Conn<'_>,
+    ids: &[AttachmentId],
+    uploader: PersonId,
+    message: MessageId,
+) -> Result<u64, StoreError> {
     if ids.is_empty() {
         return Ok(0);
     }

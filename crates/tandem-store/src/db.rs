@@ -75,7 +75,10 @@ pub struct Store {
 enum Db {
     /// SQLite allows one writer at a time; giving it exactly one connection makes writers queue
     /// in the pool instead of failing with SQLITE_BUSY, while readers run beside it (WAL).
-    Sqlite { write: SqlitePool, read: SqlitePool },
+    Sqlite {
+        write: SqlitePool,
+        read: SqlitePool,
+    },
     Postgres(PgPool),
 }
 

@@ -26,14 +26,20 @@ pub async fn append(
     data: &Value,
     at: Millis,
 ) -> Result<EventId, StoreError> {
-    const SQL: &str = "INSERT INTO ticket_events (ticket_id, actor_id, kind, data, at) VALUES ($1, $2, $3, $4, $5) RETURNING id";
+    const SQL: &str =
+        "INSERT INTO ticket_events (ticket_id, actor_id, kind, data, at) VALUES ($1, $2, $3, $4, $5) RETURNING id";
     let data = to_text(data)?;
     Ok(on_conn!(conn, c => sqlx::query_scalar::<_, EventId>(SQL)
         .bind(ticket).bind(actor).bind(kind).bind(&data).bind(at).fetch_one(&mut *c).await)?)
 }
 
 /// Events of a ticket in order, after `after` (an event id).
-pub async fn list(conn: Conn<'_>, ticket: TicketId, after: Option<EventId>, limit: u32) -> Result<Vec<EventView>, StoreError> {
+pub async fn list(
+    conn: Conn<'_>,
+    ticket: TicketId,
+    after: Option<EventId>,
+    limit: u32,
+) -> Result<Vec<EventView>, StoreError> {
     const SQL: &str = "SELECT e.id, e.ticket_id, e.actor_id, p.name AS actor_name, e.kind, e.data, e.at \
          FROM ticket_events e LEFT JOIN people p ON p.id = e.actor_id \
          WHERE e.ticket_id = $1 AND e.id > $2 ORDER BY e.id LIMIT $3";

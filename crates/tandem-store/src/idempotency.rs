@@ -20,7 +20,13 @@ pub async fn get(conn: Conn<'_>, person: PersonId, key: &str) -> Result<Option<R
 
 /// Records a key in the transaction that creates the resource; a concurrent duplicate fails
 /// with a conflict and rolls its whole creation back.
-pub async fn record(conn: Conn<'_>, person: PersonId, key: &str, recorded: &Recorded, now: Millis) -> Result<(), StoreError> {
+pub async fn record(
+    conn: Conn<'_>,
+    person: PersonId,
+    key: &str,
+    recorded: &Recorded,
+    now: Millis,
+) -> Result<(), StoreError> {
     const SQL: &str = "INSERT INTO idempotency_keys (person_id, idem_key, fingerprint, resource_kind, resource_id, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6)";
     on_conn!(conn, c => sqlx::query(SQL)

@@ -27,7 +27,11 @@ pub struct OrganizationFields {
     pub notes: String,
 }
 
-pub async fn insert(conn: Conn<'_>, organization: &OrganizationFields, now: Millis) -> Result<OrganizationRow, StoreError> {
+pub async fn insert(
+    conn: Conn<'_>,
+    organization: &OrganizationFields,
+    now: Millis,
+) -> Result<OrganizationRow, StoreError> {
     const SQL: &str = concat!(
         "INSERT INTO organizations (name, domain, notes, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING ",
         columns!()

@@ -127,7 +127,9 @@ pub async fn get_by_email(conn: Conn<'_>, email: &str) -> Result<Option<PersonRo
 /// The stored password hash of the person with this email, if they have one.
 pub async fn password_hash(conn: Conn<'_>, email: &str) -> Result<Option<(PersonId, Option<String>)>, StoreError> {
     const SQL: &str = "SELECT id, password_hash FROM people WHERE email = $1";
-    Ok(on_conn!(conn, c => sqlx::query_as::<_, (PersonId, Option<String>)>(SQL).bind(email).fetch_optional(&mut *c).await)?)
+    Ok(
+        on_conn!(conn, c => sqlx::query_as::<_, (PersonId, Option<String>)>(SQL).bind(email).fetch_optional(&mut *c).await)?,
+    )
 }
 
 /// Which people to list, ordered by name then id.

@@ -79,7 +79,8 @@ pub async fn update(
 
 pub async fn delete(conn: Conn<'_>, id: RuleId) -> Result<bool, StoreError> {
     const SQL: &str = "DELETE FROM routing_rules WHERE id = $1";
-    let deleted = on_conn!(conn, c => sqlx::query(SQL).bind(id).execute(&mut *c).await.map(|done| done.rows_affected()))?;
+    let deleted =
+        on_conn!(conn, c => sqlx::query(SQL).bind(id).execute(&mut *c).await.map(|done| done.rows_affected()))?;
     Ok(deleted == 1)
 }
 

@@ -139,13 +139,15 @@ pub async fn memberships(conn: Conn<'_>, person: PersonId) -> Result<Vec<Members
 
 pub async fn is_member(conn: Conn<'_>, team: TeamId, person: PersonId) -> Result<bool, StoreError> {
     const SQL: &str = "SELECT COUNT(*) FROM team_members WHERE team_id = $1 AND person_id = $2";
-    let count = on_conn!(conn, c => sqlx::query_scalar::<_, i64>(SQL).bind(team).bind(person).fetch_one(&mut *c).await)?;
+    let count =
+        on_conn!(conn, c => sqlx::query_scalar::<_, i64>(SQL).bind(team).bind(person).fetch_one(&mut *c).await)?;
     Ok(count > 0)
 }
 
 /// Available members in id order, and the one assigned last, for round robin.
 pub async fn round_robin_state(conn: Conn<'_>, team: TeamId) -> Result<(Vec<PersonId>, Option<PersonId>), StoreError> {
-    const MEMBERS: &str = "SELECT person_id FROM team_members WHERE team_id = $1 AND available = TRUE ORDER BY person_id";
+    const MEMBERS: &str =
+        "SELECT person_id FROM team_members WHERE team_id = $1 AND available = TRUE ORDER BY person_id";
     const LAST: &str = "SELECT last_assigned_id FROM teams WHERE id = $1";
     on_conn!(conn, c => {
         let members = sqlx::query_scalar::<_, PersonId>(MEMBERS).bind(team).fetch_all(&mut *c).await?;

@@ -226,6 +226,7 @@ pub async fn remove_follower(conn: Conn<'_>, id: TicketId, person: PersonId) -> 
 /// already holds the database lock). `false` if there is no such ticket.
 pub async fn lock(conn: Conn<'_>, id: TicketId) -> Result<bool, StoreError> {
     const SQL: &str = "UPDATE tickets SET version = version WHERE id = $1";
-    let locked = on_conn!(conn, c => sqlx::query(SQL).bind(id).execute(&mut *c).await.map(|done| done.rows_affected()))?;
+    let locked =
+        on_conn!(conn, c => sqlx::query(SQL).bind(id).execute(&mut *c).await.map(|done| done.rows_affected()))?;
     Ok(locked == 1)
 }

@@ -52,7 +52,9 @@ pub async fn owner(conn: Conn<'_>, token_hash: &str, now: Millis) -> Result<Opti
            p.created_at, p.updated_at \
          FROM api_tokens k JOIN people p ON p.id = k.person_id \
          WHERE k.token_hash = $1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > $2)";
-    Ok(on_conn!(conn, c => sqlx::query_as::<_, TokenOwner>(SQL).bind(token_hash).bind(now).fetch_optional(&mut *c).await)?)
+    Ok(
+        on_conn!(conn, c => sqlx::query_as::<_, TokenOwner>(SQL).bind(token_hash).bind(now).fetch_optional(&mut *c).await)?,
+    )
 }
 
 pub async fn touch(conn: Conn<'_>, id: TokenId, now: Millis) -> Result<(), StoreError> {

@@ -55,7 +55,11 @@ impl ApiError {
     }
 
     pub fn too_large(limit: usize) -> Self {
-        Self::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", format!("the request body exceeds the limit of {limit} bytes"))
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!("the request body exceeds the limit of {limit} bytes"),
+        )
     }
 }
 
@@ -73,12 +77,18 @@ impl From<AppError> for ApiError {
                 fields: fields.0,
             },
             AppError::Conflict { code, .. } => Self::new(StatusCode::CONFLICT, code, message),
-            AppError::PreconditionRequired(_) => Self::new(StatusCode::PRECONDITION_REQUIRED, "precondition_required", message),
+            AppError::PreconditionRequired(_) => {
+                Self::new(StatusCode::PRECONDITION_REQUIRED, "precondition_required", message)
+            }
             AppError::RateLimited => Self::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", message),
             AppError::Unavailable => Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message),
             AppError::Internal(error) => {
                 tracing::error!(error = format!("{error:#}"), "request failed");
-                Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on our side; it has been logged")
+                Self::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "something went wrong on our side; it has been logged",
+                )
             }
         }
     }
@@ -87,10 +97,14 @@ impl From<AppError> for ApiError {
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
         match rejection.status() {
-            StatusCode::PAYLOAD_TOO_LARGE => Self::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the request body is too large"),
-            StatusCode::UNSUPPORTED_MEDIA_TYPE => {
-                Self::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "send JSON with Content-Type: application/json")
+            StatusCode::PAYLOAD_TOO_LARGE => {
+                Self::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the request body is too large")
             }
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => Self::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "send JSON with Content-Type: application/json",
+            ),
             _ => Self::bad_request(rejection.body_text()),
         }
     }
@@ -110,7 +124,8 @@ impl From<PathRejection> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = ErrorBody { error: ErrorDetail { code: self.code.to_owned(), message: self.message, fields: self.fields } };
+        let body =
+            ErrorBody { error: ErrorDetail { code: self.code.to_owned(), message: self.message, fields: self.fields } };
         let mut response = (self.status, Json(body)).into_response();
         if self.status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));

@@ -21,7 +21,9 @@ fn bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
     let value = headers.get(header::AUTHORIZATION).and_then(|value| value.to_str().ok());
     let token = value.and_then(|value| value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")));
     token.map(str::trim).filter(|token| !token.is_empty()).ok_or_else(|| {
-        ApiError::from(AppError::Unauthorized("send Authorization: Bearer <token> (tandem token create, or POST /api/v1/sessions)"))
+        ApiError::from(AppError::Unauthorized(
+            "send Authorization: Bearer <token> (tandem token create, or POST /api/v1/sessions)",
+        ))
     })
 }
 
@@ -54,11 +56,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let is_json = request
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|value| value.to_str().ok())
-            .is_some_and(|value| value.split(';').next().is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json")));
+        let is_json =
+            request.headers().get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).is_some_and(|value| {
+                value.split(';').next().is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
+            });
         if !is_json {
             return Err(ApiError::new(
                 axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -113,11 +114,16 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let Some(value) = parts.headers.get(header::IF_MATCH) else {
-            return Err(AppError::PreconditionRequired("send If-Match with the version you read (the ETag of the GET)").into());
+            return Err(AppError::PreconditionRequired(
+                "send If-Match with the version you read (the ETag of the GET)",
+            )
+            .into());
         };
         let text = value.to_str().unwrap_or_default().trim();
         let text = text.strip_prefix("W/").unwrap_or(text).trim_matches('"');
-        text.parse::<i64>().map(IfMatch).map_err(|_| ApiError::bad_request("If-Match must be a version number such as \"3\""))
+        text.parse::<i64>()
+            .map(IfMatch)
+            .map_err(|_| ApiError::bad_request("If-Match must be a version number such as \"3\""))
     }
 }
 
@@ -144,7 +150,8 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let address = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|info| info.0.ip());
+        let address =
+            parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|info| info.0.ip());
         Ok(ClientIp(address.unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))))
     }
 }

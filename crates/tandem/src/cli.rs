@@ -120,7 +120,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Demo => {
             let app = open(&config).await?;
-            anyhow::ensure!(app.is_empty().await?, "the database already has people in it; the demo loads only into an empty one");
+            anyhow::ensure!(
+                app.is_empty().await?,
+                "the database already has people in it; the demo loads only into an empty one"
+            );
             tandem_app::seed::load_demo(&app, now()).await?;
             app.close().await;
             println!("demo organization loaded");
@@ -189,7 +192,8 @@ fn redacted(config: &Config) -> Config {
 }
 
 fn init_tracing(config: &Config) {
-    let filter = tracing_subscriber::EnvFilter::try_new(&config.log).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let filter = tracing_subscriber::EnvFilter::try_new(&config.log)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     match config.log_format {
         LogFormat::Json => builder.json().init(),

@@ -71,7 +71,12 @@ impl Default for Config {
 
 impl Default for LimitsConfig {
     fn default() -> Self {
-        LimitsConfig { max_body_bytes: 1024 * 1024, max_upload_bytes: 10 * 1024 * 1024, max_page_size: 100, max_message_chars: 100_000 }
+        LimitsConfig {
+            max_body_bytes: 1024 * 1024,
+            max_upload_bytes: 10 * 1024 * 1024,
+            max_page_size: 100,
+            max_message_chars: 100_000,
+        }
     }
 }
 
@@ -99,7 +104,8 @@ impl Config {
         let file = file.or_else(|| default_file.exists().then_some(default_file));
         if let Some(path) = file {
             let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-            let from_file: toml::Table = text.parse().with_context(|| format!("{} is not valid TOML", path.display()))?;
+            let from_file: toml::Table =
+                text.parse().with_context(|| format!("{} is not valid TOML", path.display()))?;
             merge(&mut table, from_file, &format!("{}", path.display()))?;
         }
         for (name, value) in env {
@@ -164,8 +170,16 @@ fn set_from_env(table: &mut toml::Table, name: &str, key: &str, raw: &str) -> an
     }
     let Some(current) = slot.get(last) else { bail!("unknown setting {name} (see `tandem default-config`)") };
     let value = match current {
-        toml::Value::Integer(_) => raw.trim().parse::<i64>().map(toml::Value::Integer).with_context(|| format!("{name} must be a whole number"))?,
-        toml::Value::Boolean(_) => raw.trim().parse::<bool>().map(toml::Value::Boolean).with_context(|| format!("{name} must be true or false"))?,
+        toml::Value::Integer(_) => raw
+            .trim()
+            .parse::<i64>()
+            .map(toml::Value::Integer)
+            .with_context(|| format!("{name} must be a whole number"))?,
+        toml::Value::Boolean(_) => raw
+            .trim()
+            .parse::<bool>()
+            .map(toml::Value::Boolean)
+            .with_context(|| format!("{name} must be true or false"))?,
         toml::Value::Table(_) => bail!("{name} names a group of settings; set one of its keys with __"),
         _ => toml::Value::String(raw.to_owned()),
     };

@@ -14,9 +14,12 @@ pub async fn serve(app: App, config: &Config, demo: bool) -> anyhow::Result<()> 
     if loaded_demo {
         tandem_app::seed::load_demo(&app, crate::cli::now()).await.context("loading the demo organization")?;
     }
-    let options = WebOptions { max_body_bytes: config.limits.max_body_bytes, max_upload_bytes: config.limits.max_upload_bytes };
+    let options =
+        WebOptions { max_body_bytes: config.limits.max_body_bytes, max_upload_bytes: config.limits.max_upload_bytes };
     let router = tandem_web::router(app.clone(), &options);
-    let listener = tokio::net::TcpListener::bind(config.listen).await.with_context(|| format!("listening on {}", config.listen))?;
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("listening on {}", config.listen))?;
     let address = listener.local_addr()?;
     print_banner(address, demo, loaded_demo, started.elapsed());
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())

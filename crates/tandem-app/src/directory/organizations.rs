@@ -7,8 +7,8 @@ use tandem_store::StoreError;
 use tandem_store::organizations::{self, OrganizationFields, OrganizationRow};
 
 use super::require_staff;
-use crate::{App, AppError, Instant, Page, PageRequest, instant};
 use crate::page::{decode_cursor, encode_cursor};
+use crate::{App, AppError, Instant, Page, PageRequest, instant};
 
 #[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -45,7 +45,12 @@ impl From<OrganizationRow> for OrganizationView {
 
 impl App {
     /// Agents and admins keep the customer organizations.
-    pub async fn create_organization(&self, principal: &Principal, input: OrganizationInput, now: Millis) -> Result<OrganizationView, AppError> {
+    pub async fn create_organization(
+        &self,
+        principal: &Principal,
+        input: OrganizationInput,
+        now: Millis,
+    ) -> Result<OrganizationView, AppError> {
         may_write(principal)?;
         let fields = check(input)?;
         let mut tx = self.store().begin().await?;
@@ -71,13 +76,21 @@ impl App {
         Ok(row.into())
     }
 
-    pub async fn get_organization(&self, principal: &Principal, id: OrganizationId) -> Result<OrganizationView, AppError> {
+    pub async fn get_organization(
+        &self,
+        principal: &Principal,
+        id: OrganizationId,
+    ) -> Result<OrganizationView, AppError> {
         require_staff(principal, "organization")?;
         let mut reader = self.store().read().await?;
         Ok(organizations::get(reader.conn(), id).await?.ok_or(AppError::NotFound("organization"))?.into())
     }
 
-    pub async fn list_organizations(&self, principal: &Principal, page: PageRequest) -> Result<Page<OrganizationView>, AppError> {
+    pub async fn list_organizations(
+        &self,
+        principal: &Principal,
+        page: PageRequest,
+    ) -> Result<Page<OrganizationView>, AppError> {
         require_staff(principal, "organizations")?;
         let size = page.size(self.limits().max_page_size);
         let after = page.cursor.as_deref().map(decode_cursor::<String>).transpose()?;
@@ -88,7 +101,11 @@ impl App {
 }
 
 fn may_write(principal: &Principal) -> Result<(), AppError> {
-    if principal.is_staff() { Ok(()) } else { Err(AppError::forbidden("only agents and admins may manage organizations")) }
+    if principal.is_staff() {
+        Ok(())
+    } else {
+        Err(AppError::forbidden("only agents and admins may manage organizations"))
+    }
 }
 
 fn check(input: OrganizationInput) -> Result<OrganizationFields, AppError> {

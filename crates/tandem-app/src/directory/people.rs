@@ -145,12 +145,21 @@ impl App {
             kind: person.kind,
             is_admin: person.is_admin,
             is_agent: principal.is_agent(),
-            teams: principal.memberships.iter().map(|m: &Membership| MembershipView { team_id: m.team_id, role: m.role }).collect(),
+            teams: principal
+                .memberships
+                .iter()
+                .map(|m: &Membership| MembershipView { team_id: m.team_id, role: m.role })
+                .collect(),
         })
     }
 
     /// Admins add anyone; agents add external contacts (a caller on the phone, a new buyer).
-    pub async fn create_person(&self, principal: &Principal, new: NewPerson, now: Millis) -> Result<PersonView, AppError> {
+    pub async fn create_person(
+        &self,
+        principal: &Principal,
+        new: NewPerson,
+        now: Millis,
+    ) -> Result<PersonView, AppError> {
         let mut fields = PersonFields {
             email: new.email,
             name: new.name,
@@ -201,12 +210,16 @@ impl App {
         check_person(&mut fields, changes.password.as_deref())?;
         check_references(tx.conn(), &fields, Some(id)).await?;
         if fields.kind != current.kind && !teams::memberships(tx.conn(), id).await?.is_empty() {
-            return Err(AppError::conflict("person_is_agent", "remove this person from their teams before changing their kind"));
+            return Err(AppError::conflict(
+                "person_is_agent",
+                "remove this person from their teams before changing their kind",
+            ));
         }
-        let updated = people::update(tx.conn(), id, expected_version, &fields, now).await.map_err(|error| match error {
-            StoreError::Conflict(_) => email_taken(),
-            other => other.into(),
-        })?;
+        let updated =
+            people::update(tx.conn(), id, expected_version, &fields, now).await.map_err(|error| match error {
+                StoreError::Conflict(_) => email_taken(),
+                other => other.into(),
+            })?;
         if !updated {
             return Err(AppError::version_conflict("person"));
         }
@@ -226,7 +239,12 @@ impl App {
         Ok(people::get(reader.conn(), id).await?.ok_or(AppError::NotFound("person"))?.into())
     }
 
-    pub async fn list_people(&self, principal: &Principal, query: PersonQuery, page: PageRequest) -> Result<Page<PersonView>, AppError> {
+    pub async fn list_people(
+        &self,
+        principal: &Principal,
+        query: PersonQuery,
+        page: PageRequest,
+    ) -> Result<Page<PersonView>, AppError> {
         require_staff(principal, "people")?;
         let size = page.size(self.limits().max_page_size);
         let filter = PersonFilter {

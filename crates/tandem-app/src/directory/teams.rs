@@ -84,12 +84,23 @@ impl From<TeamRow> for TeamView {
 
 impl From<MemberRow> for MemberView {
     fn from(row: MemberRow) -> Self {
-        MemberView { person_id: row.person_id, name: row.name, email: row.email, role: row.role, available: row.available }
+        MemberView {
+            person_id: row.person_id,
+            name: row.name,
+            email: row.email,
+            role: row.role,
+            available: row.available,
+        }
     }
 }
 
 impl App {
-    pub async fn create_team(&self, principal: &Principal, input: TeamInput, now: Millis) -> Result<TeamView, AppError> {
+    pub async fn create_team(
+        &self,
+        principal: &Principal,
+        input: TeamInput,
+        now: Millis,
+    ) -> Result<TeamView, AppError> {
         require_admin(principal)?;
         let fields = check(input)?;
         let mut tx = self.store().begin().await?;
@@ -100,7 +111,13 @@ impl App {
     }
 
     /// Admins change anything; a lead changes their own team except its place in the tree.
-    pub async fn update_team(&self, principal: &Principal, id: TeamId, input: TeamInput, now: Millis) -> Result<TeamView, AppError> {
+    pub async fn update_team(
+        &self,
+        principal: &Principal,
+        id: TeamId,
+        input: TeamInput,
+        now: Millis,
+    ) -> Result<TeamView, AppError> {
         require_staff(principal, "team")?;
         let fields = check(input)?;
         let mut tx = self.store().begin().await?;
@@ -112,7 +129,8 @@ impl App {
             return Err(AppError::forbidden("only an admin may move a team in the tree"));
         }
         check_parent(tx.conn(), fields.parent_id, Some(id)).await?;
-        let row = teams::update(tx.conn(), id, &fields, now).await.map_err(slug_taken)?.ok_or(AppError::NotFound("team"))?;
+        let row =
+            teams::update(tx.conn(), id, &fields, now).await.map_err(slug_taken)?.ok_or(AppError::NotFound("team"))?;
         tx.commit().await?;
         Ok(row.into())
     }
@@ -138,7 +156,13 @@ impl App {
 
     /// Adds an employee to a team (or changes their role and availability). Only employees can
     /// be agents; an employee who is an agent stays one person with both faces.
-    pub async fn put_member(&self, principal: &Principal, team: TeamId, person: PersonId, input: MemberInput) -> Result<MemberView, AppError> {
+    pub async fn put_member(
+        &self,
+        principal: &Principal,
+        team: TeamId,
+        person: PersonId,
+        input: MemberInput,
+    ) -> Result<MemberView, AppError> {
         require_staff(principal, "team")?;
         let mut tx = self.store().begin().await?;
         teams::get(tx.conn(), team).await?.ok_or(AppError::NotFound("team"))?;
@@ -151,7 +175,13 @@ impl App {
         }
         teams::upsert_member(tx.conn(), team, person, input.role, input.available).await?;
         tx.commit().await?;
-        Ok(MemberView { person_id: person, name: row.name, email: row.email, role: input.role, available: input.available })
+        Ok(MemberView {
+            person_id: person,
+            name: row.name,
+            email: row.email,
+            role: input.role,
+            available: input.available,
+        })
     }
 
     pub async fn remove_member(&self, principal: &Principal, team: TeamId, person: PersonId) -> Result<(), AppError> {

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use serde_json::{Value, json};
 use tandem_domain::person::Assignment;
 use tandem_domain::{
-    Audience, Connection, FormDef, Millis, PersonKind, Principal, Priority, RuleActions, RuleConditions, Stakeholder, TeamRole,
-    TicketAudience, TicketStatus,
+    Audience, Connection, FormDef, Millis, PersonKind, Principal, Priority, RuleActions, RuleConditions, Stakeholder,
+    TeamRole, TicketAudience, TicketStatus,
 };
 
 use super::{Builder, new_person, new_ticket};
@@ -87,7 +87,13 @@ async fn build_directory(builder: &Builder) -> Result<HashMap<&'static str, Prin
         };
         builder.app().update_team(builder.admin(), it.id, input, builder.now).await?;
     }
-    let sam = builder.person(NewPerson { title: Some("Store manager".into()), department_id: Some(stores.id), ..new_person("sam@harbor.example", "Sam Store", PersonKind::Employee) }).await?;
+    let sam = builder
+        .person(NewPerson {
+            title: Some("Store manager".into()),
+            department_id: Some(stores.id),
+            ..new_person("sam@harbor.example", "Sam Store", PersonKind::Employee)
+        })
+        .await?;
     let bea = NewPerson {
         title: Some("Barista".into()),
         department_id: Some(stores.id),
@@ -127,40 +133,83 @@ async fn build_directory(builder: &Builder) -> Result<HashMap<&'static str, Prin
 
 async fn build_catalog(builder: &Builder, people: &HashMap<&'static str, Principal>) -> Result<(), AppError> {
     let team_of = |email: &str| people[email].memberships[0].team_id;
-    let form = |fields: Value| serde_json::from_value::<FormDef>(fields).map_err(|error| AppError::Internal(error.into()));
+    let form =
+        |fields: Value| serde_json::from_value::<FormDef>(fields).map_err(|error| AppError::Internal(error.into()));
     let stores = json!(["Harbor Street", "Pier 9", "Old Town"]);
     let services = [
-        ("till-or-laptop", "Till or laptop problem", "ivan@harbor.example", Audience::Internal, json!([
-            {"key": "device", "label": "Device", "kind": "choice", "required": true, "options": ["Till", "Laptop", "Card reader", "Printer"]},
-            {"key": "store", "label": "Store", "kind": "choice", "options": stores},
-            {"key": "asset_tag", "label": "Asset tag", "kind": "text"},
-            {"key": "blocks_sales", "label": "Does it stop sales?", "kind": "yes_no"}
-        ])),
-        ("benefits-question", "Benefits question", "hana@harbor.example", Audience::Internal, json!([
-            {"key": "topic", "label": "Topic", "kind": "choice", "options": ["Health", "Pension", "Leave", "Other"]}
-        ])),
-        ("stock-replenishment", "Stock replenishment", "wes@harbor.example", Audience::Internal, json!([
-            {"key": "store", "label": "Store", "kind": "choice", "required": true, "options": stores},
-            {"key": "item", "label": "Item", "kind": "text", "required": true},
-            {"key": "quantity", "label": "Quantity", "kind": "number", "required": true},
-            {"key": "needed_by", "label": "Needed by", "kind": "date"}
-        ])),
-        ("sales-figures", "Sales figures", "ada@harbor.example", Audience::Internal, json!([
-            {"key": "period", "label": "Period", "kind": "text", "required": true},
-            {"key": "store", "label": "Store", "kind": "choice", "options": stores}
-        ])),
+        (
+            "till-or-laptop",
+            "Till or laptop problem",
+            "ivan@harbor.example",
+            Audience::Internal,
+            json!([
+                {"key": "device", "label": "Device", "kind": "choice", "required": true, "options": ["Till", "Laptop", "Card reader", "Printer"]},
+                {"key": "store", "label": "Store", "kind": "choice", "options": stores},
+                {"key": "asset_tag", "label": "Asset tag", "kind": "text"},
+                {"key": "blocks_sales", "label": "Does it stop sales?", "kind": "yes_no"}
+            ]),
+        ),
+        (
+            "benefits-question",
+            "Benefits question",
+            "hana@harbor.example",
+            Audience::Internal,
+            json!([
+                {"key": "topic", "label": "Topic", "kind": "choice", "options": ["Health", "Pension", "Leave", "Other"]}
+            ]),
+        ),
+        (
+            "stock-replenishment",
+            "Stock replenishment",
+            "wes@harbor.example",
+            Audience::Internal,
+            json!([
+                {"key": "store", "label": "Store", "kind": "choice", "required": true, "options": stores},
+                {"key": "item", "label": "Item", "kind": "text", "required": true},
+                {"key": "quantity", "label": "Quantity", "kind": "number", "required": true},
+                {"key": "needed_by", "label": "Needed by", "kind": "date"}
+            ]),
+        ),
+        (
+            "sales-figures",
+            "Sales figures",
+            "ada@harbor.example",
+            Audience::Internal,
+            json!([
+                {"key": "period", "label": "Period", "kind": "text", "required": true},
+                {"key": "store", "label": "Store", "kind": "choice", "options": stores}
+            ]),
+        ),
         ("employee-discount", "Employee discount card", "hana@harbor.example", Audience::Internal, json!([])),
-        ("order-problem", "Problem with an order", "casey@harbor.example", Audience::External, json!([
-            {"key": "order_number", "label": "Order number", "kind": "text", "required": true},
-            {"key": "problem", "label": "What went wrong?", "kind": "choice", "options": ["Wrong item", "Missing item", "Damaged", "Late"]}
-        ])),
-        ("product-question", "Question about a product", "casey@harbor.example", Audience::Both, json!([
-            {"key": "product", "label": "Product", "kind": "text"}
-        ])),
-        ("store-feedback", "Feedback about a store", "mia@harbor.example", Audience::Both, json!([
-            {"key": "store", "label": "Store", "kind": "choice", "options": stores},
-            {"key": "visit_date", "label": "Date of visit", "kind": "date"}
-        ])),
+        (
+            "order-problem",
+            "Problem with an order",
+            "casey@harbor.example",
+            Audience::External,
+            json!([
+                {"key": "order_number", "label": "Order number", "kind": "text", "required": true},
+                {"key": "problem", "label": "What went wrong?", "kind": "choice", "options": ["Wrong item", "Missing item", "Damaged", "Late"]}
+            ]),
+        ),
+        (
+            "product-question",
+            "Question about a product",
+            "casey@harbor.example",
+            Audience::Both,
+            json!([
+                {"key": "product", "label": "Product", "kind": "text"}
+            ]),
+        ),
+        (
+            "store-feedback",
+            "Feedback about a store",
+            "mia@harbor.example",
+            Audience::Both,
+            json!([
+                {"key": "store", "label": "Store", "kind": "choice", "options": stores},
+                {"key": "visit_date", "label": "Date of visit", "kind": "date"}
+            ]),
+        ),
     ];
     for (slug, name, owner, audience, fields) in services {
         builder.service(slug, name, team_of(owner), audience, form(fields)?).await?;
@@ -180,7 +229,11 @@ async fn build_routing(builder: &Builder) -> Result<(), AppError> {
                 subject_words: vec!["refund".into(), "charged".into(), "overcharged".into()],
                 ..RuleConditions::default()
             },
-            actions: RuleActions { priority: Some(Priority::High), add_tags: vec!["billing".into()], ..RuleActions::default() },
+            actions: RuleActions {
+                priority: Some(Priority::High),
+                add_tags: vec!["billing".into()],
+                ..RuleActions::default()
+            },
         },
         RuleInput {
             name: "A store that cannot sell comes first".into(),
@@ -191,7 +244,11 @@ async fn build_routing(builder: &Builder) -> Result<(), AppError> {
                 subject_words: vec!["till".into(), "register".into()],
                 ..RuleConditions::default()
             },
-            actions: RuleActions { priority: Some(Priority::Urgent), add_tags: vec!["store-down".into()], ..RuleActions::default() },
+            actions: RuleActions {
+                priority: Some(Priority::Urgent),
+                add_tags: vec!["store-down".into()],
+                ..RuleActions::default()
+            },
         },
     ];
     for rule in rules {
@@ -200,7 +257,12 @@ async fn build_routing(builder: &Builder) -> Result<(), AppError> {
     Ok(())
 }
 
-async fn play(builder: &mut Builder, people: &HashMap<&'static str, Principal>, story: &Story, now: Millis) -> Result<(), AppError> {
+async fn play(
+    builder: &mut Builder,
+    people: &HashMap<&'static str, Principal>,
+    story: &Story,
+    now: Millis,
+) -> Result<(), AppError> {
     let requester = &people[story.requester];
     builder.at(now - story.hours_ago * HOUR);
     let mut new = new_ticket(Some(story.service), story.subject, story.body);
@@ -242,93 +304,279 @@ use Step::{Customer, Note, Reply, Set, Take};
 use TicketStatus::{Closed, PendingCustomer, PendingInternal, Solved};
 
 const STORIES: &[Story] = &[
-    Story { requester: "bea@harbor.example", service: "till-or-laptop", subject: "Till 2 freezes when taking card payments",
+    Story {
+        requester: "bea@harbor.example",
+        service: "till-or-laptop",
+        subject: "Till 2 freezes when taking card payments",
         body: "Since this morning till 2 at Harbor Street freezes whenever a customer pays by card. We are sending everyone to till 1 and the queue is out the door.",
-        fields: || json!({"device": "Till", "store": "Harbor Street", "blocks_sales": true}), hours_ago: 3,
-        steps: &[Note("Card reader firmware 4.2 rolled out last night; likely the cause."), Reply("Thanks Bea, I'm rolling the card reader back remotely now. Please restart till 2 in 10 minutes.")] },
-    Story { requester: "erin@example.com", service: "order-problem", subject: "Wrong beans in my subscription box",
+        fields: || json!({"device": "Till", "store": "Harbor Street", "blocks_sales": true}),
+        hours_ago: 3,
+        steps: &[
+            Note("Card reader firmware 4.2 rolled out last night; likely the cause."),
+            Reply("Thanks Bea, I'm rolling the card reader back remotely now. Please restart till 2 in 10 minutes."),
+        ],
+    },
+    Story {
+        requester: "erin@example.com",
+        service: "order-problem",
+        subject: "Wrong beans in my subscription box",
         body: "I ordered the Ethiopia Yirgacheffe whole beans but received ground Colombian. Can you send the right ones?",
-        fields: || json!({"order_number": "HB-10442", "problem": "Wrong item"}), hours_ago: 30,
-        steps: &[Take, Note("Warehouse picked from the wrong bin again; asking Wes to check bin C-14."), Reply("Sorry Erin! The right beans are on their way today, and keep the ground coffee on us."), Set(PendingCustomer)] },
-    Story { requester: "olga@bayside.example", service: "order-problem", subject: "Office order arrived damaged",
+        fields: || json!({"order_number": "HB-10442", "problem": "Wrong item"}),
+        hours_ago: 30,
+        steps: &[
+            Take,
+            Note("Warehouse picked from the wrong bin again; asking Wes to check bin C-14."),
+            Reply("Sorry Erin! The right beans are on their way today, and keep the ground coffee on us."),
+            Set(PendingCustomer),
+        ],
+    },
+    Story {
+        requester: "olga@bayside.example",
+        service: "order-problem",
+        subject: "Office order arrived damaged",
         body: "Two of the five 1 kg bags in our office order were torn open in the box.",
-        fields: || json!({"order_number": "HB-10398", "problem": "Damaged"}), hours_ago: 50,
-        steps: &[Take, Reply("We're sorry, Olga. Could you send a photo of the torn bags so we can claim it with the courier?"), Set(PendingCustomer), Customer("Photo attached to the email I sent this morning."), Note("Photo received by email; courier claim filed.")] },
-    Story { requester: "erin@example.com", service: "order-problem", subject: "I was charged twice for order HB-10501",
+        fields: || json!({"order_number": "HB-10398", "problem": "Damaged"}),
+        hours_ago: 50,
+        steps: &[
+            Take,
+            Reply("We're sorry, Olga. Could you send a photo of the torn bags so we can claim it with the courier?"),
+            Set(PendingCustomer),
+            Customer("Photo attached to the email I sent this morning."),
+            Note("Photo received by email; courier claim filed."),
+        ],
+    },
+    Story {
+        requester: "erin@example.com",
+        service: "order-problem",
+        subject: "I was charged twice for order HB-10501",
         body: "My card shows two charges of 24.90 for the same order.",
-        fields: || json!({"order_number": "HB-10501"}), hours_ago: 5, steps: &[] },
-    Story { requester: "sam@harbor.example", service: "sales-figures", subject: "Weekly sales for Pier 9, weeks 44–46",
+        fields: || json!({"order_number": "HB-10501"}),
+        hours_ago: 5,
+        steps: &[],
+    },
+    Story {
+        requester: "sam@harbor.example",
+        service: "sales-figures",
+        subject: "Weekly sales for Pier 9, weeks 44–46",
         body: "For the regional meeting on Friday I need Pier 9's weekly sales for weeks 44 to 46, split by food and drinks.",
-        fields: || json!({"period": "2026 W44–W46", "store": "Pier 9"}), hours_ago: 26,
-        steps: &[Take, Reply("Working on it, Sam; you'll have it by Thursday noon."), Set(TicketStatus::Open)] },
-    Story { requester: "sam@harbor.example", service: "stock-replenishment", subject: "Oat milk running out at Harbor Street",
+        fields: || json!({"period": "2026 W44–W46", "store": "Pier 9"}),
+        hours_ago: 26,
+        steps: &[Take, Reply("Working on it, Sam; you'll have it by Thursday noon."), Set(TicketStatus::Open)],
+    },
+    Story {
+        requester: "sam@harbor.example",
+        service: "stock-replenishment",
+        subject: "Oat milk running out at Harbor Street",
         body: "We are down to 6 cartons of oat milk and the weekend is coming.",
-        fields: || json!({"store": "Harbor Street", "item": "Oat milk 1 L", "quantity": 48, "needed_by": "2026-11-27"}), hours_ago: 20,
-        steps: &[Take, Reply("48 cartons are on tomorrow's van."), Set(Solved)] },
-    Story { requester: "bea@harbor.example", service: "benefits-question", subject: "How do I add my partner to the health plan?",
+        fields: || json!({"store": "Harbor Street", "item": "Oat milk 1 L", "quantity": 48, "needed_by": "2026-11-27"}),
+        hours_ago: 20,
+        steps: &[Take, Reply("48 cartons are on tomorrow's van."), Set(Solved)],
+    },
+    Story {
+        requester: "bea@harbor.example",
+        service: "benefits-question",
+        subject: "How do I add my partner to the health plan?",
         body: "We moved in together last month. What do I need to send you?",
-        fields: || json!({"topic": "Health"}), hours_ago: 72,
-        steps: &[Take, Reply("Congratulations! Fill in the household form on the intranet and send it with a proof of address."), Set(PendingCustomer)] },
-    Story { requester: "bea@harbor.example", service: "employee-discount", subject: "My discount card stopped working",
-        body: "The card is refused at every till since Monday.", fields: none, hours_ago: 96,
-        steps: &[Take, Note("Card was deactivated by the yearly renewal job by mistake."), Reply("Fixed: your card works again."), Set(Solved), Set(Closed)] },
-    Story { requester: "sol@sunrisebeans.example", service: "product-question", subject: "Certification papers for the new harvest",
+        fields: || json!({"topic": "Health"}),
+        hours_ago: 72,
+        steps: &[
+            Take,
+            Reply("Congratulations! Fill in the household form on the intranet and send it with a proof of address."),
+            Set(PendingCustomer),
+        ],
+    },
+    Story {
+        requester: "bea@harbor.example",
+        service: "employee-discount",
+        subject: "My discount card stopped working",
+        body: "The card is refused at every till since Monday.",
+        fields: none,
+        hours_ago: 96,
+        steps: &[
+            Take,
+            Note("Card was deactivated by the yearly renewal job by mistake."),
+            Reply("Fixed: your card works again."),
+            Set(Solved),
+            Set(Closed),
+        ],
+    },
+    Story {
+        requester: "sol@sunrisebeans.example",
+        service: "product-question",
+        subject: "Certification papers for the new harvest",
         body: "We can send the organic certificates for the new harvest; who should receive them?",
-        fields: || json!({"product": "Sunrise organic beans"}), hours_ago: 120,
-        steps: &[Take, Reply("Please send them to Casey; we will forward them to purchasing."), Customer("Sent today."), Set(Solved)] },
-    Story { requester: "erin@example.com", service: "store-feedback", subject: "Lovely service at Old Town",
+        fields: || json!({"product": "Sunrise organic beans"}),
+        hours_ago: 120,
+        steps: &[
+            Take,
+            Reply("Please send them to Casey; we will forward them to purchasing."),
+            Customer("Sent today."),
+            Set(Solved),
+        ],
+    },
+    Story {
+        requester: "erin@example.com",
+        service: "store-feedback",
+        subject: "Lovely service at Old Town",
         body: "The barista remembered my order and drew a cat in the foam. Made my week!",
-        fields: || json!({"store": "Old Town", "visit_date": "2026-11-18"}), hours_ago: 110,
-        steps: &[Take, Reply("Thank you Erin, we've passed this on to the Old Town team!"), Set(Solved)] },
-    Story { requester: "olga@bayside.example", service: "store-feedback", subject: "Queue at Pier 9 every morning",
+        fields: || json!({"store": "Old Town", "visit_date": "2026-11-18"}),
+        hours_ago: 110,
+        steps: &[Take, Reply("Thank you Erin, we've passed this on to the Old Town team!"), Set(Solved)],
+    },
+    Story {
+        requester: "olga@bayside.example",
+        service: "store-feedback",
+        subject: "Queue at Pier 9 every morning",
         body: "Our team waits 20 minutes every morning at Pier 9. Could you open a second till before 9?",
-        fields: || json!({"store": "Pier 9"}), hours_ago: 40,
-        steps: &[Take, Note("Raised with Sam; staffing rota change under discussion."), Set(PendingInternal)] },
-    Story { requester: "sam@harbor.example", service: "till-or-laptop", subject: "Back-office laptop battery swollen",
+        fields: || json!({"store": "Pier 9"}),
+        hours_ago: 40,
+        steps: &[Take, Note("Raised with Sam; staffing rota change under discussion."), Set(PendingInternal)],
+    },
+    Story {
+        requester: "sam@harbor.example",
+        service: "till-or-laptop",
+        subject: "Back-office laptop battery swollen",
         body: "The manager laptop at Harbor Street has a bulging battery. It still works but I am worried.",
-        fields: || json!({"device": "Laptop", "store": "Harbor Street", "asset_tag": "HB-LT-0042"}), hours_ago: 60,
-        steps: &[Reply("Please stop using it and unplug it. A replacement is on its way."), Note("Ordered replacement from stock; old one goes to recycling."), Set(PendingCustomer), Customer("Replacement arrived, old one is in the box."), Set(Solved)] },
-    Story { requester: "erin@example.com", service: "product-question", subject: "Is the decaf Swiss water processed?",
+        fields: || json!({"device": "Laptop", "store": "Harbor Street", "asset_tag": "HB-LT-0042"}),
+        hours_ago: 60,
+        steps: &[
+            Reply("Please stop using it and unplug it. A replacement is on its way."),
+            Note("Ordered replacement from stock; old one goes to recycling."),
+            Set(PendingCustomer),
+            Customer("Replacement arrived, old one is in the box."),
+            Set(Solved),
+        ],
+    },
+    Story {
+        requester: "erin@example.com",
+        service: "product-question",
+        subject: "Is the decaf Swiss water processed?",
         body: "I'm avoiding solvent-processed decaf. Which process do you use?",
-        fields: || json!({"product": "Harbor decaf"}), hours_ago: 8, steps: &[] },
-    Story { requester: "bea@harbor.example", service: "product-question", subject: "Allergen sheet for the new pumpkin muffin",
+        fields: || json!({"product": "Harbor decaf"}),
+        hours_ago: 8,
+        steps: &[],
+    },
+    Story {
+        requester: "bea@harbor.example",
+        service: "product-question",
+        subject: "Allergen sheet for the new pumpkin muffin",
         body: "Customers keep asking whether the pumpkin muffin contains nuts. Is there an allergen sheet?",
-        fields: || json!({"product": "Pumpkin muffin"}), hours_ago: 12,
-        steps: &[Take, Reply("Yes: it contains walnuts. The allergen sheet is in the shared drive under Menu > Autumn."), Set(Solved)] },
-    Story { requester: "olga@bayside.example", service: "product-question", subject: "Can we order 20 kg for the office?",
+        fields: || json!({"product": "Pumpkin muffin"}),
+        hours_ago: 12,
+        steps: &[
+            Take,
+            Reply("Yes: it contains walnuts. The allergen sheet is in the shared drive under Menu > Autumn."),
+            Set(Solved),
+        ],
+    },
+    Story {
+        requester: "olga@bayside.example",
+        service: "product-question",
+        subject: "Can we order 20 kg for the office?",
         body: "Do you offer a business price for a monthly 20 kg order?",
-        fields: || json!({"product": "House blend"}), hours_ago: 2, steps: &[] },
-    Story { requester: "sam@harbor.example", service: "stock-replenishment", subject: "Paper cups 12 oz for Pier 9",
+        fields: || json!({"product": "House blend"}),
+        hours_ago: 2,
+        steps: &[],
+    },
+    Story {
+        requester: "sam@harbor.example",
+        service: "stock-replenishment",
+        subject: "Paper cups 12 oz for Pier 9",
         body: "Pier 9 needs two cases of 12 oz cups.",
-        fields: || json!({"store": "Pier 9", "item": "Paper cups 12 oz", "quantity": 2}), hours_ago: 4, steps: &[] },
-    Story { requester: "bea@harbor.example", service: "till-or-laptop", subject: "Receipt printer out of ink warning",
+        fields: || json!({"store": "Pier 9", "item": "Paper cups 12 oz", "quantity": 2}),
+        hours_ago: 4,
+        steps: &[],
+    },
+    Story {
+        requester: "bea@harbor.example",
+        service: "till-or-laptop",
+        subject: "Receipt printer out of ink warning",
         body: "The receipt printer shows an ink warning even with a new roll.",
-        fields: || json!({"device": "Printer", "store": "Harbor Street"}), hours_ago: 28,
-        steps: &[Reply("Thermal printers don't use ink; that warning means the print head needs cleaning. Steps are in the IT wiki."), Set(Solved)] },
-    Story { requester: "erin@example.com", service: "order-problem", subject: "Parcel says delivered but nothing arrived",
+        fields: || json!({"device": "Printer", "store": "Harbor Street"}),
+        hours_ago: 28,
+        steps: &[
+            Reply(
+                "Thermal printers don't use ink; that warning means the print head needs cleaning. Steps are in the IT wiki.",
+            ),
+            Set(Solved),
+        ],
+    },
+    Story {
+        requester: "erin@example.com",
+        service: "order-problem",
+        subject: "Parcel says delivered but nothing arrived",
         body: "Tracking says delivered yesterday, but there's nothing at my door or with neighbours.",
-        fields: || json!({"order_number": "HB-10477", "problem": "Missing item"}), hours_ago: 18,
-        steps: &[Take, Note("Courier trace requested, ref TR-88812."), Reply("We've asked the courier to trace it; if it isn't found by Friday we'll resend."), Set(PendingInternal)] },
-    Story { requester: "sam@harbor.example", service: "benefits-question", subject: "Parental leave dates for a team member",
+        fields: || json!({"order_number": "HB-10477", "problem": "Missing item"}),
+        hours_ago: 18,
+        steps: &[
+            Take,
+            Note("Courier trace requested, ref TR-88812."),
+            Reply("We've asked the courier to trace it; if it isn't found by Friday we'll resend."),
+            Set(PendingInternal),
+        ],
+    },
+    Story {
+        requester: "sam@harbor.example",
+        service: "benefits-question",
+        subject: "Parental leave dates for a team member",
         body: "One of my baristas is expecting in March. What are the leave rules so I can plan the rota?",
-        fields: || json!({"topic": "Leave"}), hours_ago: 9, steps: &[] },
-    Story { requester: "sam@harbor.example", service: "sales-figures", subject: "Refund totals for October",
+        fields: || json!({"topic": "Leave"}),
+        hours_ago: 9,
+        steps: &[],
+    },
+    Story {
+        requester: "sam@harbor.example",
+        service: "sales-figures",
+        subject: "Refund totals for October",
         body: "How much did Harbor Street refund in October? The numbers look high.",
-        fields: || json!({"period": "2026-10", "store": "Harbor Street"}), hours_ago: 150,
-        steps: &[Take, Reply("October refunds at Harbor Street: 412.50 across 37 transactions, in line with September."), Set(Solved), Set(Closed)] },
-    Story { requester: "olga@bayside.example", service: "order-problem", subject: "We were overcharged on invoice 2026-311",
+        fields: || json!({"period": "2026-10", "store": "Harbor Street"}),
+        hours_ago: 150,
+        steps: &[
+            Take,
+            Reply("October refunds at Harbor Street: 412.50 across 37 transactions, in line with September."),
+            Set(Solved),
+            Set(Closed),
+        ],
+    },
+    Story {
+        requester: "olga@bayside.example",
+        service: "order-problem",
+        subject: "We were overcharged on invoice 2026-311",
         body: "Invoice 2026-311 bills 6 bags, we received 5.",
-        fields: || json!({"order_number": "INV-2026-311", "problem": "Missing item"}), hours_ago: 14,
-        steps: &[Take, Note("Need accounting to issue a credit note for one bag.")] },
-    Story { requester: "bea@harbor.example", service: "store-feedback", subject: "Idea: loyalty stamps on the app",
+        fields: || json!({"order_number": "INV-2026-311", "problem": "Missing item"}),
+        hours_ago: 14,
+        steps: &[Take, Note("Need accounting to issue a credit note for one bag.")],
+    },
+    Story {
+        requester: "bea@harbor.example",
+        service: "store-feedback",
+        subject: "Idea: loyalty stamps on the app",
         body: "Regulars keep asking for stamps on the app instead of paper cards.",
-        fields: || json!({"store": "Harbor Street"}), hours_ago: 200,
-        steps: &[Take, Reply("Great idea Bea, it's on the list for the app update in spring."), Set(Solved), Set(Closed)] },
-    Story { requester: "erin@example.com", service: "order-problem", subject: "Subscription paused by mistake",
+        fields: || json!({"store": "Harbor Street"}),
+        hours_ago: 200,
+        steps: &[
+            Take,
+            Reply("Great idea Bea, it's on the list for the app update in spring."),
+            Set(Solved),
+            Set(Closed),
+        ],
+    },
+    Story {
+        requester: "erin@example.com",
+        service: "order-problem",
+        subject: "Subscription paused by mistake",
         body: "My subscription shows as paused but I never paused it.",
-        fields: || json!({"order_number": "SUB-2231"}), hours_ago: 1, steps: &[] },
-    Story { requester: "sam@harbor.example", service: "till-or-laptop", subject: "New starter needs a till login",
+        fields: || json!({"order_number": "SUB-2231"}),
+        hours_ago: 1,
+        steps: &[],
+    },
+    Story {
+        requester: "sam@harbor.example",
+        service: "till-or-laptop",
+        subject: "New starter needs a till login",
         body: "Noah starts on Monday at Harbor Street and needs a till login.",
-        fields: || json!({"device": "Till", "store": "Harbor Street"}), hours_ago: 16,
-        steps: &[Reply("Login created: Noah gets his PIN from you on Monday."), Set(Solved)] },
+        fields: || json!({"device": "Till", "store": "Harbor Street"}),
+        hours_ago: 16,
+        steps: &[Reply("Login created: Noah gets his PIN from you on Monday."), Set(Solved)],
+    },
 ];

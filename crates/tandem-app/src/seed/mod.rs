@@ -10,8 +10,8 @@ pub use demo::{DEMO_PASSWORD, load_demo};
 use serde_json::{Map, Value};
 use tandem_domain::person::Assignment;
 use tandem_domain::{
-    Audience, FormDef, Millis, OrganizationId, PersonId, PersonKind, Principal, Priority, Stakeholder, TeamId, TeamKind,
-    TeamRole, TicketId,
+    Audience, FormDef, Millis, OrganizationId, PersonId, PersonKind, Principal, Priority, Stakeholder, TeamId,
+    TeamKind, TeamRole, TicketId,
 };
 use tandem_store::people;
 
@@ -60,8 +60,22 @@ impl Builder {
         self.team_of_kind(slug, name, TeamKind::Team, parent, true).await
     }
 
-    async fn team_of_kind(&self, slug: &str, name: &str, kind: TeamKind, parent_id: Option<TeamId>, is_provider: bool) -> Result<TeamView, AppError> {
-        let input = TeamInput { slug: slug.into(), name: name.into(), kind, parent_id, is_provider, assignment: Assignment::Queue };
+    async fn team_of_kind(
+        &self,
+        slug: &str,
+        name: &str,
+        kind: TeamKind,
+        parent_id: Option<TeamId>,
+        is_provider: bool,
+    ) -> Result<TeamView, AppError> {
+        let input = TeamInput {
+            slug: slug.into(),
+            name: name.into(),
+            kind,
+            parent_id,
+            is_provider,
+            assignment: Assignment::Queue,
+        };
         self.app.create_team(&self.admin, input, self.now).await
     }
 
@@ -81,7 +95,8 @@ impl Builder {
         organization: Option<OrganizationId>,
         stakeholder: Option<Stakeholder>,
     ) -> Result<PersonView, AppError> {
-        let new = NewPerson { organization_id: organization, stakeholder, ..new_person(email, name, PersonKind::External) };
+        let new =
+            NewPerson { organization_id: organization, stakeholder, ..new_person(email, name, PersonKind::External) };
         self.person(new).await
     }
 
@@ -101,7 +116,14 @@ impl Builder {
         Ok(())
     }
 
-    pub async fn service(&self, slug: &str, name: &str, team: TeamId, audience: Audience, form: FormDef) -> Result<ServiceView, AppError> {
+    pub async fn service(
+        &self,
+        slug: &str,
+        name: &str,
+        team: TeamId,
+        audience: Audience,
+        form: FormDef,
+    ) -> Result<ServiceView, AppError> {
         let input = ServiceInput {
             slug: slug.into(),
             name: name.into(),
@@ -129,7 +151,13 @@ impl Builder {
     }
 
     /// Opens a ticket as `requester` for the service with this slug.
-    pub async fn ticket(&self, requester: &Principal, service: &str, subject: &str, body: &str) -> Result<TicketDetail, AppError> {
+    pub async fn ticket(
+        &self,
+        requester: &Principal,
+        service: &str,
+        subject: &str,
+        body: &str,
+    ) -> Result<TicketDetail, AppError> {
         self.ticket_with(requester, new_ticket(Some(service), subject, body)).await
     }
 
@@ -146,7 +174,11 @@ impl Builder {
         internal: bool,
         status: Option<tandem_domain::TicketStatus>,
     ) -> Result<(), AppError> {
-        let visibility = Some(if internal { tandem_domain::MessageVisibility::Internal } else { tandem_domain::MessageVisibility::Public });
+        let visibility = Some(if internal {
+            tandem_domain::MessageVisibility::Internal
+        } else {
+            tandem_domain::MessageVisibility::Public
+        });
         let new = NewMessage { body: body.into(), visibility, status, attachment_ids: Vec::new(), channel: None };
         self.app.post_message(author, ticket, new, None, self.now).await?;
         Ok(())

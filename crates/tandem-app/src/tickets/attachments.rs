@@ -4,8 +4,8 @@
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tandem_domain::{AttachmentId, MessageId, MessageVisibility, Millis, PersonId, Principal, TicketAccess};
-use tandem_store::attachments::{self, AttachmentRow, NewAttachment};
 use tandem_store::Conn;
+use tandem_store::attachments::{self, AttachmentRow, NewAttachment};
 
 use crate::{App, AppError, Instant, instant};
 
@@ -20,7 +20,13 @@ pub struct AttachmentOut {
 
 impl From<AttachmentRow> for AttachmentOut {
     fn from(row: AttachmentRow) -> Self {
-        AttachmentOut { id: row.id, filename: row.filename, content_type: row.content_type, size: row.size, created_at: instant(row.created_at) }
+        AttachmentOut {
+            id: row.id,
+            filename: row.filename,
+            content_type: row.content_type,
+            size: row.size,
+            created_at: instant(row.created_at),
+        }
     }
 }
 
@@ -34,7 +40,14 @@ pub struct Download {
 
 impl App {
     /// Stores an upload for the principal to attach to a ticket or message they post next.
-    pub async fn upload(&self, principal: &Principal, filename: &str, content_type: &str, data: &[u8], now: Millis) -> Result<AttachmentOut, AppError> {
+    pub async fn upload(
+        &self,
+        principal: &Principal,
+        filename: &str,
+        content_type: &str,
+        data: &[u8],
+        now: Millis,
+    ) -> Result<AttachmentOut, AppError> {
         if data.len() > self.limits().max_upload_bytes {
             return Err(AppError::invalid("file", format!("must be at most {} bytes", self.limits().max_upload_bytes)));
         }
@@ -44,7 +57,13 @@ impl App {
         let filename = safe_filename(filename);
         let content_type = safe_content_type(content_type);
         let sha256: String = Sha256::digest(data).iter().map(|byte| format!("{byte:02x}")).collect();
-        let upload = NewAttachment { uploader_id: principal.person_id, filename: &filename, content_type: &content_type, sha256: &sha256, data };
+        let upload = NewAttachment {
+            uploader_id: principal.person_id,
+            filename: &filename,
+            content_type: &content_type,
+            sha256: &sha256,
+            data,
+        };
         let mut tx = self.store().begin().await?;
         let row = attachments::insert(tx.conn(), &upload, now).await?;
         tx.commit().await?;
@@ -58,7 +77,8 @@ impl App {
         let mine = place.attachment.uploader_id == principal.person_id;
         if !mine {
             let ticket = place.ticket_id.ok_or(AppError::NotFound("attachment"))?;
-            let (_, access) = super::access(reader.conn(), principal, ticket).await.map_err(|_| AppError::NotFound("attachment"))?;
+            let (_, access) =
+                super::access(reader.conn(), principal, ticket).await.map_err(|_| AppError::NotFound("attachment"))?;
             if access == TicketAccess::Customer && place.visibility != Some(MessageVisibility::Public) {
                 return Err(AppError::NotFound("attachment"));
             }
@@ -69,7 +89,12 @@ impl App {
 }
 
 /// Attaches uploads to a new message; refuses ids that are not the poster's unposted uploads.
-pub(crate) async fn claim(conn: Conn<'_>, ids: &[AttachmentId], uploader: PersonId, message: MessageId) -> Result<(), AppError> {
+pub(crate) async fn claim(
+    conn: Conn<'_>,
+    ids: &[AttachmentId],
+    uploader: PersonId,
+    message: MessageId,
+) -> Result<(), AppError> {
     let mut unique = ids.to_vec();
     unique.sort();
     unique.dedup();
@@ -92,7 +117,8 @@ fn safe_filename(raw: &str) -> String {
 /// byte stream.
 fn safe_content_type(raw: &str) -> String {
     let essence = raw.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-    let token = |part: &str| !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric() || "!#$&-^_.+".contains(c));
+    let token =
+        |part: &str| !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric() || "!#$&-^_.+".contains(c));
     match essence.split_once('/') {
         Some((kind, subtype)) if token(kind) && token(subtype) => essence,
         _ => "application/octet-stream".to_owned(),

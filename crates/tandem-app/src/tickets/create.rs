@@ -230,7 +230,12 @@ async fn record_creation(
 
 /// Finds a person by id, or by email (creating an external contact for a new address; two
 /// requests racing with one new address still make one person).
-async fn resolve_person(mut conn: Conn<'_>, reference: &PersonRef, field: &str, now: Millis) -> Result<PersonRow, AppError> {
+async fn resolve_person(
+    mut conn: Conn<'_>,
+    reference: &PersonRef,
+    field: &str,
+    now: Millis,
+) -> Result<PersonRow, AppError> {
     if let Some(id) = reference.id {
         return people::get(conn, id).await?.ok_or_else(|| AppError::invalid(format!("{field}.id"), "no such person"));
     }
@@ -263,7 +268,12 @@ async fn resolve_person(mut conn: Conn<'_>, reference: &PersonRef, field: &str, 
 }
 
 /// The service asked for, if it exists and is offered to both the caller and the requester.
-async fn find_service(conn: Conn<'_>, principal: &Principal, new: &NewTicket, requester: &PersonRow) -> Result<Option<ServiceRow>, AppError> {
+async fn find_service(
+    conn: Conn<'_>,
+    principal: &Principal,
+    new: &NewTicket,
+    requester: &PersonRow,
+) -> Result<Option<ServiceRow>, AppError> {
     let (row, field) = match (&new.service, new.service_id) {
         (Some(slug), _) => (services::get_by_slug(conn, slug).await?, "service"),
         (None, Some(id)) => (services::get(conn, id).await?, "service_id"),
@@ -313,12 +323,18 @@ async fn decide(
         .ok_or_else(|| AppError::invalid("team_id", "say which team should work this (or pick a service)"))?;
     let team = teams::get(tx.conn(), team_id).await?.filter(|team| team.is_provider);
     let team = team.ok_or_else(|| AppError::invalid("team_id", "must be a team that provides services"))?;
-    let priority = new.priority.or(actions.priority).or(service.map(|service| service.default_priority)).unwrap_or(Priority::Normal);
+    let priority = new
+        .priority
+        .or(actions.priority)
+        .or(service.map(|service| service.default_priority))
+        .unwrap_or(Priority::Normal);
     let tags = tags::union(&explicit_tags, &actions.add_tags);
     let assignee = match (new.assignee_id, actions.assignee_id.filter(|_| actions.team_id == Some(team_id))) {
         (Some(explicit), _) => Some((explicit, "explicit")),
         (None, Some(by_rule)) => Some((by_rule, "rule")),
-        (None, None) if team.assignment == Assignment::RoundRobin => round_robin(tx, team_id).await?.map(|next| (next, "round_robin")),
+        (None, None) if team.assignment == Assignment::RoundRobin => {
+            round_robin(tx, team_id).await?.map(|next| (next, "round_robin"))
+        }
         (None, None) => None,
     };
     if let Some((assignee, _)) = assignee
@@ -344,7 +360,8 @@ mod tests {
 
     #[test]
     fn new_tickets_refuse_unknown_fields() {
-        let error = serde_json::from_value::<NewTicket>(json!({"subject": "x", "body": "y", "colour": "red"})).unwrap_err();
+        let error =
+            serde_json::from_value::<NewTicket>(json!({"subject": "x", "body": "y", "colour": "red"})).unwrap_err();
         assert!(error.to_string().contains("colour"), "{error}");
     }
 }

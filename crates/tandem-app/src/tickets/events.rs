@@ -3,8 +3,8 @@
 use serde::Serialize;
 use serde_json::Value;
 use tandem_domain::{EventId, Millis, PersonId, TicketId};
-use tandem_store::events::{self, EventView};
 use tandem_store::Conn;
+use tandem_store::events::{self, EventView};
 
 use super::views::PersonSummary;
 use crate::{AppError, Instant, instant};
@@ -24,7 +24,11 @@ impl From<EventView> for EventOut {
         EventOut {
             id: row.id,
             kind: row.kind,
-            actor: row.actor_id.map(|id| PersonSummary { id: Some(id), name: row.actor_name.unwrap_or_default(), email: None }),
+            actor: row.actor_id.map(|id| PersonSummary {
+                id: Some(id),
+                name: row.actor_name.unwrap_or_default(),
+                email: None,
+            }),
             data: row.data.0,
             at: instant(row.at),
         }

@@ -2,10 +2,10 @@
 //! duplicate's people follow the survivor, and the duplicate is closed with a pointer to it.
 
 use serde_json::json;
-use tandem_domain::{MessageVisibility, Channel, Millis, Principal, TicketId, TicketStatus, tags};
+use tandem_domain::{Channel, MessageVisibility, Millis, Principal, TicketId, TicketStatus, tags};
+use tandem_store::Tx;
 use tandem_store::messages::{self, NewMessage};
 use tandem_store::tickets::{self, TicketView};
-use tandem_store::Tx;
 
 use super::events::record;
 use super::views::{TicketOut, ticket_out};
@@ -14,7 +14,13 @@ use crate::{App, AppError};
 
 impl App {
     /// Merges ticket `id` into `into`; returns the surviving ticket.
-    pub async fn merge_ticket(&self, principal: &Principal, id: TicketId, into: TicketId, now: Millis) -> Result<TicketOut, AppError> {
+    pub async fn merge_ticket(
+        &self,
+        principal: &Principal,
+        id: TicketId,
+        into: TicketId,
+        now: Millis,
+    ) -> Result<TicketOut, AppError> {
         if id == into {
             return Err(AppError::invalid("into", "a ticket cannot be merged into itself"));
         }
@@ -23,7 +29,8 @@ impl App {
         let (first, second) = if id < into { (id, into) } else { (into, id) };
         let first = access_for_write(tx.conn(), principal, first).await?;
         let second = access_for_write(tx.conn(), principal, second).await?;
-        let ((source, source_access), (target, target_access)) = if first.0.id == id { (first, second) } else { (second, first) };
+        let ((source, source_access), (target, target_access)) =
+            if first.0.id == id { (first, second) } else { (second, first) };
         require_agent(source_access, "merge it")?;
         require_agent(target_access, "merge into it")?;
         if source.merged_into_id.is_some() || target.merged_into_id.is_some() {
@@ -44,7 +51,13 @@ impl App {
     }
 }
 
-async fn move_conversation(tx: &mut Tx, principal: &Principal, source: &TicketView, target: &TicketView, now: Millis) -> Result<(), AppError> {
+async fn move_conversation(
+    tx: &mut Tx,
+    principal: &Principal,
+    source: &TicketView,
+    target: &TicketView,
+    now: Millis,
+) -> Result<(), AppError> {
     messages::move_all(tx.conn(), source.id, target.id).await?;
     let note = |body: String, ticket_id| NewMessage {
         ticket_id,
@@ -53,7 +66,8 @@ async fn move_conversation(tx: &mut Tx, principal: &Principal, source: &TicketVi
         channel: Channel::Api,
         body,
     };
-    let into_target = note(format!("Ticket #{} ({}) was merged into this ticket.", source.id, source.subject), target.id);
+    let into_target =
+        note(format!("Ticket #{} ({}) was merged into this ticket.", source.id, source.subject), target.id);
     messages::insert(tx.conn(), &into_target, now).await?;
     let into_source = note(format!("This ticket was merged into #{}.", target.id), source.id);
     messages::insert(tx.conn(), &into_source, now).await?;
@@ -64,12 +78,19 @@ async fn close_source(tx: &mut Tx, source: &TicketView, target: TicketId, now: M
     let mut state = source.state();
     state.status = TicketStatus::Closed;
     state.merged_into_id = Some(target);
-    tickets::update(tx.conn(), source.id, source.version, &state, now).await?.ok_or_else(|| AppError::version_conflict("ticket"))?;
+    tickets::update(tx.conn(), source.id, source.version, &state, now)
+        .await?
+        .ok_or_else(|| AppError::version_conflict("ticket"))?;
     Ok(())
 }
 
 /// The survivor gains the duplicate's tags, and its requester, recipient and followers follow it.
-async fn absorb_into_target(tx: &mut Tx, source: &TicketView, target: &TicketView, now: Millis) -> Result<(), AppError> {
+async fn absorb_into_target(
+    tx: &mut Tx,
+    source: &TicketView,
+    target: &TicketView,
+    now: Millis,
+) -> Result<(), AppError> {
     let mut people = vec![source.requester_id];
     people.extend(source.recipient_id);
     people.extend(tickets::followers(tx.conn(), source.id).await?.into_iter().map(|follower| follower.person_id));
@@ -81,7 +102,9 @@ async fn absorb_into_target(tx: &mut Tx, source: &TicketView, target: &TicketVie
     let mut state = target.state();
     state.tags = tags::union(&state.tags, &source.tags.0);
     state.tags.truncate(tags::MAX_TAGS);
-    tickets::update(tx.conn(), target.id, target.version, &state, now).await?.ok_or_else(|| AppError::version_conflict("ticket"))?;
+    tickets::update(tx.conn(), target.id, target.version, &state, now)
+        .await?
+        .ok_or_else(|| AppError::version_conflict("ticket"))?;
     tickets::replace_tags(tx.conn(), target.id, &state.tags).await?;
     Ok(())
 }

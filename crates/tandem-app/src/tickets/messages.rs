@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tandem_domain::ticket::{Side, after_message};
 use tandem_domain::validate::{self, FieldErrors};
-use tandem_domain::{AttachmentId, Channel, MessageId, MessageVisibility, Millis, Principal, TicketAccess, TicketId, TicketStatus};
+use tandem_domain::{
+    AttachmentId, Channel, MessageId, MessageVisibility, Millis, Principal, TicketAccess, TicketId, TicketStatus,
+};
 use tandem_store::messages::{self, NewMessage as StoredMessage};
 use tandem_store::{attachments, tickets};
 
@@ -83,9 +85,19 @@ impl App {
             TicketStatus::Solved | TicketStatus::Closed => ticket.solved_at,
             _ => None,
         };
-        tickets::update(tx.conn(), id, ticket.version, &state, now).await?.ok_or_else(|| AppError::version_conflict("ticket"))?;
+        tickets::update(tx.conn(), id, ticket.version, &state, now)
+            .await?
+            .ok_or_else(|| AppError::version_conflict("ticket"))?;
         let actor = Some(principal.person_id);
-        record(tx.conn(), id, actor, "message_added", json!({ "message_id": message_id, "visibility": visibility }), now).await?;
+        record(
+            tx.conn(),
+            id,
+            actor,
+            "message_added",
+            json!({ "message_id": message_id, "visibility": visibility }),
+            now,
+        )
+        .await?;
         if status != ticket.status {
             record(tx.conn(), id, actor, "status_changed", json!({ "from": ticket.status, "to": status }), now).await?;
         }

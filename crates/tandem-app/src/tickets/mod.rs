@@ -20,14 +20,18 @@ pub use views::{MessageOut, NamedRef, PersonSummary, TicketDetail, TicketOut, Vi
 
 use tandem_domain::access::ticket_access;
 use tandem_domain::{Principal, TicketAccess, TicketId, TicketParties};
-use tandem_store::tickets::{self, TicketView};
 use tandem_store::Conn;
+use tandem_store::tickets::{self, TicketView};
 
 use crate::AppError;
 
 /// Loads a ticket and decides what the principal may see of it. A ticket they may not see at all
 /// is answered exactly like one that does not exist.
-pub(crate) async fn access(mut conn: Conn<'_>, principal: &Principal, id: TicketId) -> Result<(TicketView, TicketAccess), AppError> {
+pub(crate) async fn access(
+    mut conn: Conn<'_>,
+    principal: &Principal,
+    id: TicketId,
+) -> Result<(TicketView, TicketAccess), AppError> {
     let ticket = tickets::get(conn.reborrow(), id).await?.ok_or(AppError::NotFound("ticket"))?;
     let mut parties = TicketParties {
         team_id: ticket.team_id,

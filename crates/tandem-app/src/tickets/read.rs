@@ -60,7 +60,12 @@ impl App {
     }
 
     /// A page of the conversation after the cursor.
-    pub async fn list_messages(&self, principal: &Principal, id: TicketId, page: PageRequest) -> Result<Page<MessageOut>, AppError> {
+    pub async fn list_messages(
+        &self,
+        principal: &Principal,
+        id: TicketId,
+        page: PageRequest,
+    ) -> Result<Page<MessageOut>, AppError> {
         let size = page.size(self.limits().max_page_size);
         let after = page.cursor.as_deref().map(decode_cursor::<MessageId>).transpose()?;
         let mut reader = self.store().read().await?;
@@ -70,7 +75,12 @@ impl App {
     }
 
     /// The audit trail (agents of the ticket's team and admins only).
-    pub async fn list_events(&self, principal: &Principal, id: TicketId, page: PageRequest) -> Result<Page<EventOut>, AppError> {
+    pub async fn list_events(
+        &self,
+        principal: &Principal,
+        id: TicketId,
+        page: PageRequest,
+    ) -> Result<Page<EventOut>, AppError> {
         let size = page.size(self.limits().max_page_size);
         let after = page.cursor.as_deref().map(decode_cursor).transpose()?;
         let mut reader = self.store().read().await?;
@@ -81,14 +91,21 @@ impl App {
     }
 
     /// A page of tickets, newest activity first (oldest first with `updated_since`).
-    pub async fn list_tickets(&self, principal: &Principal, query: TicketQuery, page: PageRequest) -> Result<Page<TicketOut>, AppError> {
+    pub async fn list_tickets(
+        &self,
+        principal: &Principal,
+        query: TicketQuery,
+        page: PageRequest,
+    ) -> Result<Page<TicketOut>, AppError> {
         let size = page.size(self.limits().max_page_size);
         let scope = if principal.is_staff() { query.scope.unwrap_or_default() } else { ListScope::Requested };
         let mut filter = filter_from(principal, &query)?;
-        filter.after = page.cursor.as_deref().map(decode_cursor::<(Millis, i64)>).transpose()?.map(|(updated_at, id)| Cursor {
-            updated_at,
-            id: TicketId(id),
-        });
+        filter.after = page
+            .cursor
+            .as_deref()
+            .map(decode_cursor::<(Millis, i64)>)
+            .transpose()?
+            .map(|(updated_at, id)| Cursor { updated_at, id: TicketId(id) });
         match scope {
             ListScope::Work => restrict_to_work(principal, &mut filter),
             ListScope::Requested => {
@@ -100,14 +117,19 @@ impl App {
         }
         let mut reader = self.store().read().await?;
         let rows = ticket_list::list(reader.conn(), &filter, size + 1).await?;
-        Ok(Page::from_rows(rows, size, |row| encode_cursor(&(row.updated_at, row.id.0)), |row| {
-            let access = match scope {
-                ListScope::Work => TicketAccess::Agent,
-                // A staff member's own requests to another team get the customer view.
-                ListScope::Requested => member_view(principal, row.team_id),
-            };
-            ticket_out(access, row)
-        }))
+        Ok(Page::from_rows(
+            rows,
+            size,
+            |row| encode_cursor(&(row.updated_at, row.id.0)),
+            |row| {
+                let access = match scope {
+                    ListScope::Work => TicketAccess::Agent,
+                    // A staff member's own requests to another team get the customer view.
+                    ListScope::Requested => member_view(principal, row.team_id),
+                };
+                ticket_out(access, row)
+            },
+        ))
     }
 }
 
@@ -138,7 +160,8 @@ fn filter_from(principal: &Principal, query: &TicketQuery) -> Result<TicketFilte
     };
     if let Some(statuses) = &query.status {
         for status in statuses.split(',').map(str::trim).filter(|status| !status.is_empty()) {
-            let status = status.parse::<TicketStatus>().map_err(|error| AppError::invalid("status", error.to_string()))?;
+            let status =
+                status.parse::<TicketStatus>().map_err(|error| AppError::invalid("status", error.to_string()))?;
             filter.statuses.push(status);
         }
     }
@@ -147,7 +170,8 @@ fn filter_from(principal: &Principal, query: &TicketQuery) -> Result<TicketFilte
         Some("me") => filter.assignee_id = Some(principal.person_id),
         Some("none") => filter.unassigned = true,
         Some(id) => {
-            let id = id.parse::<i64>().map_err(|_| AppError::invalid("assignee", "must be a person id, `me` or `none`"))?;
+            let id =
+                id.parse::<i64>().map_err(|_| AppError::invalid("assignee", "must be a person id, `me` or `none`"))?;
             filter.assignee_id = Some(PersonId(id));
         }
     }

@@ -4,7 +4,9 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use tandem_domain::ticket::{Side, StatusError, check_change};
 use tandem_domain::validate::{self, FieldErrors};
-use tandem_domain::{Millis, PersonId, Principal, Priority, ServiceId, TeamId, TicketAccess, TicketId, TicketStatus, tags};
+use tandem_domain::{
+    Millis, PersonId, Principal, Priority, ServiceId, TeamId, TicketAccess, TicketId, TicketStatus, tags,
+};
 use tandem_store::tickets::{self, TicketState, TicketView};
 use tandem_store::{Tx, people, services, teams};
 
@@ -77,7 +79,9 @@ impl App {
         if next == current.state() {
             return Ok(ticket_out(access, current));
         }
-        tickets::update(tx.conn(), id, expected_version, &next, now).await?.ok_or_else(|| AppError::version_conflict("ticket"))?;
+        tickets::update(tx.conn(), id, expected_version, &next, now)
+            .await?
+            .ok_or_else(|| AppError::version_conflict("ticket"))?;
         if next.tags != current.tags.0 {
             tickets::replace_tags(tx.conn(), id, &next.tags).await?;
         }
@@ -103,26 +107,47 @@ impl App {
             let holder = tickets::get(tx.conn(), id).await?.and_then(|ticket| ticket.assignee_name).unwrap_or_default();
             return Err(AppError::conflict("already_assigned", format!("{holder} already has this ticket")));
         }
-        record(tx.conn(), id, Some(principal.person_id), "assigned", json!({ "assignee_id": principal.person_id, "how": "taken" }), now).await?;
+        record(
+            tx.conn(),
+            id,
+            Some(principal.person_id),
+            "assigned",
+            json!({ "assignee_id": principal.person_id, "how": "taken" }),
+            now,
+        )
+        .await?;
         let updated = tickets::get(tx.conn(), id).await?.ok_or(AppError::NotFound("ticket"))?;
         tx.commit().await?;
         Ok(ticket_out(access, updated))
     }
 
-    pub async fn add_follower(&self, principal: &Principal, id: TicketId, person: PersonId, now: Millis) -> Result<(), AppError> {
+    pub async fn add_follower(
+        &self,
+        principal: &Principal,
+        id: TicketId,
+        person: PersonId,
+        now: Millis,
+    ) -> Result<(), AppError> {
         let mut tx = self.store().begin().await?;
         let (_, access) = access_for_write(tx.conn(), principal, id).await?;
         require_agent(access, "add followers")?;
         people::get(tx.conn(), person).await?.ok_or_else(|| AppError::invalid("person_id", "no such person"))?;
         if tickets::add_follower(tx.conn(), id, person).await? {
-            record(tx.conn(), id, Some(principal.person_id), "follower_added", json!({ "person_id": person }), now).await?;
+            record(tx.conn(), id, Some(principal.person_id), "follower_added", json!({ "person_id": person }), now)
+                .await?;
         }
         tx.commit().await?;
         Ok(())
     }
 
     /// Agents remove any follower; anyone may stop following themselves.
-    pub async fn remove_follower(&self, principal: &Principal, id: TicketId, person: PersonId, now: Millis) -> Result<(), AppError> {
+    pub async fn remove_follower(
+        &self,
+        principal: &Principal,
+        id: TicketId,
+        person: PersonId,
+        now: Millis,
+    ) -> Result<(), AppError> {
         let mut tx = self.store().begin().await?;
         let (_, access) = access_for_write(tx.conn(), principal, id).await?;
         if person != principal.person_id {
@@ -131,15 +156,27 @@ impl App {
         if !tickets::remove_follower(tx.conn(), id, person).await? {
             return Err(AppError::NotFound("follower"));
         }
-        record(tx.conn(), id, Some(principal.person_id), "follower_removed", json!({ "person_id": person }), now).await?;
+        record(tx.conn(), id, Some(principal.person_id), "follower_removed", json!({ "person_id": person }), now)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
 }
 
 fn only_solving(changes: &TicketChanges) -> bool {
-    let TicketChanges { subject, status, priority, team_id, assignee_id, service_id, recipient_id, tags, add_tags, remove_tags, fields } =
-        changes;
+    let TicketChanges {
+        subject,
+        status,
+        priority,
+        team_id,
+        assignee_id,
+        service_id,
+        recipient_id,
+        tags,
+        add_tags,
+        remove_tags,
+        fields,
+    } = changes;
     *status == Some(TicketStatus::Solved)
         && subject.is_none()
         && priority.is_none()
@@ -162,7 +199,13 @@ pub(crate) fn status_error(error: StatusError) -> AppError {
 }
 
 /// The state after the changes, each checked against the rules and the database.
-async fn apply(tx: &mut Tx, current: &TicketView, changes: TicketChanges, side: Side, now: Millis) -> Result<TicketState, AppError> {
+async fn apply(
+    tx: &mut Tx,
+    current: &TicketView,
+    changes: TicketChanges,
+    side: Side,
+    now: Millis,
+) -> Result<TicketState, AppError> {
     let mut next = current.state();
     let mut errors = FieldErrors::new();
     if let Some(subject) = &changes.subject {
@@ -196,7 +239,12 @@ async fn apply(tx: &mut Tx, current: &TicketView, changes: TicketChanges, side: 
 }
 
 /// Team, assignee, service, recipient and fields: the changes that need the database.
-async fn apply_references(tx: &mut Tx, current: &TicketView, changes: &TicketChanges, next: &mut TicketState) -> Result<(), AppError> {
+async fn apply_references(
+    tx: &mut Tx,
+    current: &TicketView,
+    changes: &TicketChanges,
+    next: &mut TicketState,
+) -> Result<(), AppError> {
     if let Some(team) = changes.team_id {
         match teams::get(tx.conn(), team).await? {
             Some(row) if row.is_provider => next.team_id = team,
@@ -226,7 +274,9 @@ async fn apply_references(tx: &mut Tx, current: &TicketView, changes: &TicketCha
     }
     let form = match next.service_id {
         Some(service) => {
-            let row = services::get(tx.conn(), service).await?.ok_or_else(|| AppError::invalid("service_id", "no such service"))?;
+            let row = services::get(tx.conn(), service)
+                .await?
+                .ok_or_else(|| AppError::invalid("service_id", "no such service"))?;
             if !row.audience.offered_to(current.requester_kind) {
                 return Err(AppError::invalid("service_id", "this service is not offered to the requester's audience"));
             }
@@ -254,7 +304,13 @@ async fn apply_references(tx: &mut Tx, current: &TicketView, changes: &TicketCha
 }
 
 /// One audit event per attribute that changed.
-async fn record_changes(tx: &mut Tx, actor: PersonId, before: &TicketView, after: &TicketState, now: Millis) -> Result<(), AppError> {
+async fn record_changes(
+    tx: &mut Tx,
+    actor: PersonId,
+    before: &TicketView,
+    after: &TicketState,
+    now: Millis,
+) -> Result<(), AppError> {
     let old = before.state();
     let mut changes: Vec<(&str, Value)> = Vec::new();
     if old.subject != after.subject {
@@ -270,7 +326,8 @@ async fn record_changes(tx: &mut Tx, actor: PersonId, before: &TicketView, after
         changes.push(("team_changed", json!({ "from": old.team_id, "to": after.team_id })));
     }
     if old.assignee_id != after.assignee_id {
-        changes.push(("assigned", json!({ "from": old.assignee_id, "assignee_id": after.assignee_id, "how": "changed" })));
+        changes
+            .push(("assigned", json!({ "from": old.assignee_id, "assignee_id": after.assignee_id, "how": "changed" })));
     }
     if old.service_id != after.service_id {
         changes.push(("service_changed", json!({ "from": old.service_id, "to": after.service_id })));

@@ -43,14 +43,16 @@ struct BearerAuth;
 impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
     }
 }
 
 pub fn router(options: &WebOptions) -> OpenApiRouter<AppState> {
-    let uploads = OpenApiRouter::new()
-        .routes(routes!(uploads::upload))
-        .layer(DefaultBodyLimit::max(options.max_upload_bytes));
+    let uploads =
+        OpenApiRouter::new().routes(routes!(uploads::upload)).layer(DefaultBodyLimit::max(options.max_upload_bytes));
     let v1 = OpenApiRouter::new()
         .routes(routes!(sessions::login))
         .routes(routes!(sessions::logout))

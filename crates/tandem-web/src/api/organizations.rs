@@ -34,7 +34,11 @@ pub async fn create_organization(
 
 #[utoipa::path(get, path = "/organizations/{id}", tag = "directory", params(("id" = i64, Path)),
     responses((status = 200, body = OrganizationView), (status = 404, body = ErrorBody)))]
-pub async fn show_organization(State(state): State<AppState>, Auth(principal): Auth, Path(id): Path<i64>) -> ApiResult<Json<OrganizationView>> {
+pub async fn show_organization(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<OrganizationView>> {
     Ok(Json(state.app.get_organization(&principal, OrganizationId(id)).await?))
 }
 

@@ -35,7 +35,11 @@ pub async fn create_person(
 
 #[utoipa::path(get, path = "/people/{id}", tag = "directory", params(("id" = i64, Path)),
     responses((status = 200, body = PersonView), (status = 404, body = ErrorBody)))]
-pub async fn show_person(State(state): State<AppState>, Auth(principal): Auth, Path(id): Path<i64>) -> ApiResult<Json<PersonView>> {
+pub async fn show_person(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<PersonView>> {
     Ok(Json(state.app.get_person(&principal, PersonId(id)).await?))
 }
 

@@ -40,7 +40,11 @@ pub async fn update_rule(
 
 #[utoipa::path(delete, path = "/routing-rules/{id}", tag = "routing", params(("id" = i64, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn delete_rule(State(state): State<AppState>, Auth(principal): Auth, Path(id): Path<i64>) -> ApiResult<StatusCode> {
+pub async fn delete_rule(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
     state.app.delete_rule(&principal, RuleId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -32,7 +32,11 @@ pub async fn create_service(
 /// One service by id or slug.
 #[utoipa::path(get, path = "/services/{service}", tag = "catalog", params(("service" = String, Path, description = "id or slug")),
     responses((status = 200, body = ServiceView), (status = 404, body = ErrorBody)))]
-pub async fn show_service(State(state): State<AppState>, Auth(principal): Auth, Path(service): Path<String>) -> ApiResult<Json<ServiceView>> {
+pub async fn show_service(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    Path(service): Path<String>,
+) -> ApiResult<Json<ServiceView>> {
     Ok(Json(state.app.get_service(&principal, &service).await?))
 }
 

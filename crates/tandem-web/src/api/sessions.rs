@@ -31,7 +31,11 @@ pub async fn login(
 
 /// Sign out: revokes the token this request carries.
 #[utoipa::path(delete, path = "/sessions/current", tag = "sessions", responses((status = 204), (status = 401, body = ErrorBody)))]
-pub async fn logout(State(state): State<AppState>, _auth: Auth, BearerToken(token): BearerToken) -> ApiResult<StatusCode> {
+pub async fn logout(
+    State(state): State<AppState>,
+    _auth: Auth,
+    BearerToken(token): BearerToken,
+) -> ApiResult<StatusCode> {
     state.app.logout(&token, crate::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -27,7 +27,11 @@ pub async fn create_team(
 
 #[utoipa::path(get, path = "/teams/{id}", tag = "directory", params(("id" = i64, Path)),
     responses((status = 200, body = TeamView), (status = 404, body = ErrorBody)))]
-pub async fn show_team(State(state): State<AppState>, Auth(principal): Auth, Path(id): Path<i64>) -> ApiResult<Json<TeamView>> {
+pub async fn show_team(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<TeamView>> {
     Ok(Json(state.app.get_team(&principal, TeamId(id)).await?))
 }
 
@@ -44,7 +48,11 @@ pub async fn update_team(
 
 #[utoipa::path(get, path = "/teams/{id}/members", tag = "directory", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<MemberView>), (status = 404, body = ErrorBody)))]
-pub async fn list_members(State(state): State<AppState>, Auth(principal): Auth, Path(id): Path<i64>) -> ApiResult<Json<Vec<MemberView>>> {
+pub async fn list_members(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<MemberView>>> {
     Ok(Json(state.app.list_members(&principal, TeamId(id)).await?))
 }
 
@@ -63,7 +71,11 @@ pub async fn put_member(
 #[utoipa::path(delete, path = "/teams/{id}/members/{person_id}", tag = "directory",
     params(("id" = i64, Path), ("person_id" = i64, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn remove_member(State(state): State<AppState>, Auth(principal): Auth, Path((team, person)): Path<(i64, i64)>) -> ApiResult<StatusCode> {
+pub async fn remove_member(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    Path((team, person)): Path<(i64, i64)>,
+) -> ApiResult<StatusCode> {
     state.app.remove_member(&principal, TeamId(team), PersonId(person)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -5,7 +5,9 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use tandem_app::Page;
 use tandem_app::idempotency::IdempotencyKey;
-use tandem_app::tickets::{EventOut, FollowerInput, MergeInput, NewTicket, TicketChanges, TicketDetail, TicketOut, TicketQuery};
+use tandem_app::tickets::{
+    EventOut, FollowerInput, MergeInput, NewTicket, TicketChanges, TicketDetail, TicketOut, TicketQuery,
+};
 use tandem_domain::{PersonId, TicketId};
 
 use super::PageParams;
@@ -52,7 +54,11 @@ pub async fn create_ticket(
 /// One ticket with its conversation (internal notes for agents only).
 #[utoipa::path(get, path = "/tickets/{id}", tag = "tickets", params(("id" = i64, Path)),
     responses((status = 200, body = TicketDetail), (status = 404, body = ErrorBody)))]
-pub async fn show_ticket(State(state): State<AppState>, Auth(principal): Auth, Path(id): Path<i64>) -> ApiResult<(HeaderMap, Json<TicketDetail>)> {
+pub async fn show_ticket(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<(HeaderMap, Json<TicketDetail>)> {
     let detail = state.app.get_ticket(&principal, TicketId(id)).await?;
     Ok((etag(detail.ticket.version), Json(detail)))
 }
@@ -76,7 +82,11 @@ pub async fn update_ticket(
 /// Take an unassigned ticket of one of your teams.
 #[utoipa::path(post, path = "/tickets/{id}/take", tag = "tickets", params(("id" = i64, Path)),
     responses((status = 200, body = TicketOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn take_ticket(State(state): State<AppState>, Auth(principal): Auth, Path(id): Path<i64>) -> ApiResult<(HeaderMap, Json<TicketOut>)> {
+pub async fn take_ticket(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<(HeaderMap, Json<TicketOut>)> {
     let ticket = state.app.take_ticket(&principal, TicketId(id), crate::now()).await?;
     Ok((etag(ticket.version), Json(ticket)))
 }
@@ -119,7 +129,11 @@ pub async fn add_follower(
 
 #[utoipa::path(delete, path = "/tickets/{id}/followers/{person_id}", tag = "tickets", params(("id" = i64, Path), ("person_id" = i64, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn remove_follower(State(state): State<AppState>, Auth(principal): Auth, Path((id, person)): Path<(i64, i64)>) -> ApiResult<StatusCode> {
+pub async fn remove_follower(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    Path((id, person)): Path<(i64, i64)>,
+) -> ApiResult<StatusCode> {
     state.app.remove_follower(&principal, TicketId(id), PersonId(person), crate::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

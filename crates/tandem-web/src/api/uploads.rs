@@ -31,7 +31,8 @@ pub async fn upload(
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult<(StatusCode, Json<AttachmentOut>)> {
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).unwrap_or("application/octet-stream");
+    let content_type =
+        headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).unwrap_or("application/octet-stream");
     let uploaded = state.app.upload(&principal, &params.filename, content_type, &body, crate::now()).await?;
     Ok((StatusCode::CREATED, Json(uploaded)))
 }
@@ -39,13 +40,20 @@ pub async fn upload(
 /// Download an attachment the caller may see.
 #[utoipa::path(get, path = "/attachments/{id}", tag = "tickets", params(("id" = i64, Path)),
     responses((status = 200, content_type = "application/octet-stream"), (status = 404, body = ErrorBody)))]
-pub async fn download(State(state): State<AppState>, Auth(principal): Auth, Path(id): Path<i64>) -> ApiResult<(HeaderMap, Vec<u8>)> {
+pub async fn download(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<(HeaderMap, Vec<u8>)> {
     let file = state.app.download(&principal, AttachmentId(id)).await?;
     let mut headers = HeaderMap::new();
-    let content_type = HeaderValue::from_str(&file.content_type).unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    let content_type =
+        HeaderValue::from_str(&file.content_type).unwrap_or(HeaderValue::from_static("application/octet-stream"));
     headers.insert(header::CONTENT_TYPE, content_type);
-    let ascii_name: String = file.filename.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_ ".contains(c) { c } else { '_' }).collect();
-    let disposition = format!("attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{}", percent_encode(&file.filename));
+    let ascii_name: String =
+        file.filename.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_ ".contains(c) { c } else { '_' }).collect();
+    let disposition =
+        format!("attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{}", percent_encode(&file.filename));
     if let Ok(value) = HeaderValue::from_str(&disposition) {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
@@ -57,6 +65,12 @@ pub async fn download(State(state): State<AppState>, Auth(principal): Auth, Path
 /// RFC 5987 percent-encoding of a UTF-8 filename.
 fn percent_encode(text: &str) -> String {
     text.bytes()
-        .map(|byte| if byte.is_ascii_alphanumeric() || b".-_~".contains(&byte) { (byte as char).to_string() } else { format!("%{byte:02X}") })
+        .map(|byte| {
+            if byte.is_ascii_alphanumeric() || b".-_~".contains(&byte) {
+                (byte as char).to_string()
+            } else {
+                format!("%{byte:02X}")
+            }
+        })
         .collect()
 }

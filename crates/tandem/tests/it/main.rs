@@ -1,7 +1,17 @@
 //! Tandem's integration tests, in one binary (one link instead of many). Each module mirrors an
 //! area of the product; every test built with `test_both!` runs on SQLite and on PostgreSQL.
 
+mod binary;
+mod catalog;
+mod concurrency;
 mod demo_walk;
+mod directory;
+mod openapi;
+mod robustness;
+mod routing;
+mod storage_parity;
+mod tickets;
+mod visibility;
 
 pub use serde_json::json;
 pub use tandem_testkit::{TestApp, TestBackend, test_both};

@@ -11,6 +11,7 @@ mod robustness;
 mod routing;
 mod storage_parity;
 mod tickets;
+mod tidy;
 mod visibility;
 
 pub use serde_json::json;

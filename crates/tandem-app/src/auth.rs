@@ -194,3 +194,23 @@ impl App {
         self.principal_of(row.id).await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_unusable_hash_is_a_real_argon2id_hash() {
+        // If it did not parse, checking an unknown email would return at once and tell who exists.
+        assert!(argon2::password_hash::phc::PasswordHash::new(UNUSABLE_HASH).is_ok());
+    }
+
+    #[test]
+    fn tokens_are_random_prefixed_and_hashed() {
+        let (first, second) = (new_token(), new_token());
+        assert!(first.starts_with(TOKEN_PREFIX) && first.len() > 40, "{first}");
+        assert_ne!(first, second);
+        assert_eq!(hash_token(&first).len(), 64);
+        assert_ne!(hash_token(&first), hash_token(&second));
+    }
+}

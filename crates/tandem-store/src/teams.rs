@@ -106,7 +106,7 @@ pub async fn ancestors(conn: Conn<'_>, id: TeamId) -> Result<Vec<TeamId>, StoreE
 
 pub async fn members(conn: Conn<'_>, team: TeamId) -> Result<Vec<MemberRow>, StoreError> {
     const SQL: &str = "SELECT m.person_id, p.name, p.email, m.role, m.available \
-         FROM team_members m JOIN people p ON p.id = m.person_id WHERE m.team_id = $1 ORDER BY p.name, p.id";
+         FROM team_members m JOIN people p ON p.id = m.person_id WHERE m.team_id = $1 ORDER BY p.name, p.id LIMIT 10000";
     Ok(on_conn!(conn, c => sqlx::query_as::<_, MemberRow>(SQL).bind(team).fetch_all(&mut *c).await)?)
 }
 

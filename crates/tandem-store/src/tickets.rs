@@ -199,7 +199,7 @@ pub struct FollowerRow {
 
 pub async fn followers(conn: Conn<'_>, id: TicketId) -> Result<Vec<FollowerRow>, StoreError> {
     const SQL: &str = "SELECT f.person_id, p.name, p.kind FROM ticket_followers f JOIN people p ON p.id = f.person_id \
-         WHERE f.ticket_id = $1 ORDER BY p.name, p.id";
+         WHERE f.ticket_id = $1 ORDER BY p.name, p.id LIMIT 1000";
     Ok(on_conn!(conn, c => sqlx::query_as::<_, FollowerRow>(SQL).bind(id).fetch_all(&mut *c).await)?)
 }
 

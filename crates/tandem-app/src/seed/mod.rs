@@ -144,8 +144,13 @@ impl Builder {
     /// Sets a password without the length rule (demo accounts share a short one).
     pub async fn set_password(&self, person: PersonId, password: &str) -> Result<(), AppError> {
         let hash = passwords::hash(password.to_owned()).await?;
+        self.set_password_hash(person, &hash).await
+    }
+
+    /// Sets an already hashed password (the demo hashes its shared password once).
+    pub async fn set_password_hash(&self, person: PersonId, hash: &str) -> Result<(), AppError> {
         let mut tx = self.app.store().begin().await?;
-        people::set_password_hash(tx.conn(), person, &hash, self.now).await?;
+        people::set_password_hash(tx.conn(), person, hash, self.now).await?;
         tx.commit().await?;
         Ok(())
     }

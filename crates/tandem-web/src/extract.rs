@@ -67,13 +67,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
                 "send JSON with Content-Type: application/json",
             ));
         }
-        let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
-            if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(rejection.status(), "payload_too_large", "the request body is too large")
-            } else {
-                ApiError::bad_request(rejection.body_text())
-            }
-        })?;
+        let bytes = Bytes::from_request(request, state).await.map_err(ApiError::from)?;
         parse_json(&bytes).map(ApiJson)
     }
 }
@@ -84,7 +78,18 @@ fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let path = error.path().to_string();
         let inner = error.into_inner();
         if inner.is_data() {
-            let field = if path == "." { "body".to_owned() } else { path };
+            // A missing field is reported at its parent's path: name the field itself.
+            let missing = inner
+                .to_string()
+                .strip_prefix("missing field `")
+                .and_then(|rest| rest.split_once('`'))
+                .map(|(name, _)| name.to_owned());
+            let field = match (path.as_str(), missing) {
+                (".", Some(name)) => name,
+                (_, Some(name)) => format!("{path}.{name}"),
+                (".", None) => "body".to_owned(),
+                (_, None) => path,
+            };
             ApiError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, "invalid", "the request has invalid fields")
                 .with_field(field, inner.to_string())
         } else {

@@ -42,6 +42,7 @@ pub fn router(app: App, options: &WebOptions) -> Router {
         .route("/healthz", get(api::health::healthz))
         .route("/api/openapi.json", get(move || std::future::ready(Json(openapi.as_ref().clone()))))
         .merge(api)
+        .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .fallback(|| async { ApiError::not_found() })
         .layer(DefaultBodyLimit::max(options.max_body_bytes))
         .layer(CatchPanicLayer::custom(panic_response))

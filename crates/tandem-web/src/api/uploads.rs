@@ -4,12 +4,13 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use serde::Deserialize;
 use tandem_app::tickets::AttachmentOut;
 use tandem_domain::AttachmentId;
 
-use crate::error::{ApiResult, ErrorBody};
+use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Auth, Path, Query};
 use crate::state::AppState;
 
@@ -29,8 +30,9 @@ pub async fn upload(
     Auth(principal): Auth,
     Query(params): Query<UploadParams>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<(StatusCode, Json<AttachmentOut>)> {
+    let body = body.map_err(ApiError::from)?;
     let content_type =
         headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).unwrap_or("application/octet-stream");
     let uploaded = state.app.upload(&principal, &params.filename, content_type, &body, crate::now()).await?;

@@ -4,7 +4,7 @@
 use sha2::{Digest, Sha256};
 use tandem_domain::PersonId;
 use tandem_store::idempotency::{self, Recorded};
-use tandem_store::{Conn, Tx};
+use tandem_store::{Conn, Store, Tx};
 
 use crate::{AppError, Millis};
 
@@ -64,4 +64,17 @@ pub(crate) async fn record(
         }
         other => other.into(),
     })
+}
+
+/// After [`record`] lost the race to a concurrent request with the same key (which has committed):
+/// what that request created, to answer with it.
+pub(crate) async fn winner(
+    store: &Store,
+    person: PersonId,
+    key: Option<&IdempotencyKey>,
+    kind: &str,
+) -> Result<i64, AppError> {
+    let mut reader = store.read().await?;
+    let winner = replay(reader.conn(), person, key, kind).await?;
+    winner.ok_or_else(|| AppError::Internal(anyhow::anyhow!("idempotency key vanished")))
 }

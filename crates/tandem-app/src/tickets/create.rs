@@ -100,10 +100,7 @@ impl App {
             Err(AppError::Conflict { code: "idempotency_race", .. }) => {
                 // A concurrent retry with the same key committed first: answer with its ticket.
                 drop(tx);
-                let mut reader = self.store().read().await?;
-                let winner = idempotency::replay(reader.conn(), principal.person_id, key.as_ref(), RESOURCE).await?;
-                drop(reader);
-                let winner = winner.ok_or_else(|| AppError::Internal(anyhow::anyhow!("idempotency key vanished")))?;
+                let winner = idempotency::winner(self.store(), principal.person_id, key.as_ref(), RESOURCE).await?;
                 return self.get_ticket(principal, TicketId(winner)).await;
             }
             Err(error) => return Err(error),

@@ -101,8 +101,16 @@ impl App {
         if status != ticket.status {
             record(tx.conn(), id, actor, "status_changed", json!({ "from": ticket.status, "to": status }), now).await?;
         }
-        idempotency::record(&mut tx, principal.person_id, key.as_ref(), RESOURCE, message_id.0, now).await?;
-        tx.commit().await?;
+        match idempotency::record(&mut tx, principal.person_id, key.as_ref(), RESOURCE, message_id.0, now).await {
+            Ok(()) => tx.commit().await?,
+            Err(AppError::Conflict { code: "idempotency_race", .. }) => {
+                // A concurrent retry with the same key committed first: answer with its message.
+                drop(tx);
+                let winner = idempotency::winner(self.store(), principal.person_id, key.as_ref(), RESOURCE).await?;
+                return self.posted(principal, id, MessageId(winner)).await;
+            }
+            Err(error) => return Err(error),
+        }
         self.posted(principal, id, message_id).await
     }
 

@@ -108,7 +108,7 @@ impl App {
         let mut tx = self.store().begin().await?;
         let current = services::get(tx.conn(), id)
             .await?
-            .filter(|_| principal.is_staff())
+            .filter(|row| offered(principal, row))
             .ok_or(AppError::NotFound("service"))?;
         may_manage(principal, current.team_id)?;
         may_manage(principal, fields.team_id)?;

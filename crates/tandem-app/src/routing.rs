@@ -83,6 +83,7 @@ impl App {
         input: RuleInput,
         now: Millis,
     ) -> Result<RuleView, AppError> {
+        require_staff(principal, "routing rule")?;
         require_admin(principal)?;
         let mut tx = self.store().begin().await?;
         let current = routing_rules::get(tx.conn(), id).await?.ok_or(AppError::NotFound("routing rule"))?;
@@ -94,7 +95,9 @@ impl App {
         Ok(row.into())
     }
 
+    /// Customers cannot see rules, so to them a rule to change or delete does not exist.
     pub async fn delete_rule(&self, principal: &Principal, id: RuleId) -> Result<(), AppError> {
+        require_staff(principal, "routing rule")?;
         require_admin(principal)?;
         let mut tx = self.store().begin().await?;
         if !routing_rules::delete(tx.conn(), id).await? {

@@ -67,6 +67,7 @@ impl App {
         input: OrganizationInput,
         now: Millis,
     ) -> Result<OrganizationView, AppError> {
+        require_staff(principal, "organization")?;
         may_write(principal)?;
         let fields = check(input)?;
         let mut tx = self.store().begin().await?;

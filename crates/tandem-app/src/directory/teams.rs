@@ -186,10 +186,11 @@ impl App {
 
     pub async fn remove_member(&self, principal: &Principal, team: TeamId, person: PersonId) -> Result<(), AppError> {
         require_staff(principal, "team")?;
+        let mut tx = self.store().begin().await?;
+        teams::get(tx.conn(), team).await?.ok_or(AppError::NotFound("team"))?;
         if !principal.manages(team) {
             return Err(AppError::forbidden("only the team's lead or an admin may change its members"));
         }
-        let mut tx = self.store().begin().await?;
         if !teams::remove_member(tx.conn(), team, person).await? {
             return Err(AppError::NotFound("member"));
         }

@@ -27,7 +27,8 @@ pub async fn create_rule(
 
 #[utoipa::path(put, path = "/routing-rules/{id}", tag = "routing", params(("id" = i64, Path), ("If-Match" = String, Header)),
     request_body = RuleInput,
-    responses((status = 200, body = RuleView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 428, body = ErrorBody)))]
+    responses((status = 200, body = RuleView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 428, body = ErrorBody)))]
 pub async fn update_rule(
     State(state): State<AppState>,
     Auth(principal): Auth,

@@ -2,8 +2,10 @@
 //! and the audit trail, each cut to what the principal may see.
 
 use serde::Deserialize;
+use tandem_domain::validate::FieldErrors;
 use tandem_domain::{
     MessageId, Millis, PersonId, Principal, ServiceId, TeamId, TicketAccess, TicketAudience, TicketId, TicketStatus,
+    tags,
 };
 use tandem_store::ticket_list::{self, CustomerScope};
 use tandem_store::{Conn, Cursor, TicketFilter, TicketOrder, attachments, events, messages, tickets};
@@ -155,9 +157,14 @@ fn filter_from(principal: &Principal, query: &TicketQuery) -> Result<TicketFilte
         requester_id: query.requester_id,
         audience: query.audience,
         service_id: query.service_id,
-        tag: query.tag.as_ref().map(|tag| tag.trim().to_lowercase()),
         ..TicketFilter::default()
     };
+    if let Some(tag) = query.tag.as_ref().filter(|tag| !tag.trim().is_empty()) {
+        // Normalized as tags are when set ("Wrong Order" finds `wrong-order`).
+        let mut errors = FieldErrors::new();
+        filter.tag = tags::normalize(&mut errors, "tag", std::slice::from_ref(tag)).pop();
+        errors.into_result()?;
+    }
     if let Some(statuses) = &query.status {
         for status in statuses.split(',').map(str::trim).filter(|status| !status.is_empty()) {
             let status =

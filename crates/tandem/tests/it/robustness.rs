@@ -120,6 +120,7 @@ test_both!(
         for (query, field) in [
             ("status=open,bogus", "status"),
             ("assignee=somebody", "assignee"),
+            ("tag=%3Cscript%3E", "tag"),
             ("updated_since=yesterday", "updated_since"),
             ("cursor=not-a-cursor", "cursor"),
             ("cursor=e30", "cursor"),

@@ -330,3 +330,57 @@ test_both!(
         assert_invalid(&outsider, &[("service", "this service is not offered to external requesters")]);
     }
 );
+
+test_both!(
+    async fn customers_request_only_what_is_offered_and_set_no_agent_fields(backend: TestBackend) {
+        let desk = TestApp::demo(backend).await;
+        let admin = desk.token(ADMIN).await;
+        let (erin, olga, bea) = (
+            desk.token("erin@example.com").await,
+            desk.token("olga@bayside.example").await,
+            desk.token("bea@harbor.example").await,
+        );
+        let open = |service: Value| {
+            let mut body = json!({"subject": "Help", "body": "Please."});
+            body.as_object_mut().unwrap().extend(service.as_object().unwrap().clone());
+            body
+        };
+        // An unoffered service is answered exactly like one that does not exist.
+        let unknown = desk.post("/api/v1/tickets", &erin, &open(json!({"service": "no-such-thing"}))).await;
+        assert_invalid(&unknown, &[("service", "no such service")]);
+        for (token, slug) in [
+            (&erin, "till-or-laptop"),
+            (&erin, "employee-discount"),
+            (&olga, "employee-discount"),
+            (&bea, "order-problem"),
+        ] {
+            let refused = desk.post("/api/v1/tickets", token, &open(json!({"service": slug}))).await;
+            assert_eq!((refused.status.as_u16(), &refused.body), (422, &unknown.body), "{slug} leaks");
+        }
+        let till = desk.get("/api/v1/services/till-or-laptop", &admin).await.json["id"].as_i64().unwrap();
+        let by_id = desk.post("/api/v1/tickets", &erin, &open(json!({"service_id": till}))).await;
+        let ghost = desk.post("/api/v1/tickets", &erin, &open(json!({"service_id": 987_654}))).await;
+        assert_eq!((by_id.status.as_u16(), &by_id.body), (422, &ghost.body));
+        assert_invalid(&by_id, &[("service_id", "no such service")]);
+
+        // Agent-only fields are refused outright, whoever the customer.
+        let person = async |email: &str| {
+            desk.get(&format!("/api/v1/people?q={email}"), &admin).await.json["items"][0]["id"].clone()
+        };
+        let (casey, sam) = (person("casey@").await, person("sam@").await);
+        let care = team_id(&desk, &admin, "care").await;
+        let agent_only = json!([{"priority": "urgent"}, {"team_id": care}, {"assignee_id": casey}, {"tags": ["vip"]},
+            {"follower_ids": [sam]}, {"requester": {"email": "someone@example.com"}}, {"recipient": {"id": sam}}]);
+        for field in agent_only.as_array().unwrap() {
+            let mut body = open(json!({"service": "product-question"}));
+            body.as_object_mut().unwrap().extend(field.as_object().unwrap().clone());
+            for token in [&erin, &bea] {
+                let refused = desk.post("/api/v1/tickets", token, &body).await;
+                assert_error(&refused, 403, "forbidden");
+                assert!(refused.json["error"]["message"].as_str().unwrap().starts_with("only agents may set: "));
+            }
+        }
+        let all = desk.get("/api/v1/tickets?limit=100", &admin).await.json["items"].as_array().unwrap().len();
+        assert_eq!(all, 24, "the demo's tickets only: nothing refused was created");
+    }
+);

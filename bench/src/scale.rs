@@ -1,0 +1,108 @@
+//! Scale: against a generated desk of N tickets, how long the screens that must not slow down with
+//! N take (queue, portal "my requests", ticket page), plus start-up time, idle and peak memory and
+//! the database size. Requests run one at a time by default, so p99 is the query's own cost and
+//! not time spent queueing behind other requests.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::db::{Database, mib};
+use crate::desk_file::DeskFile;
+use crate::rng::Rng;
+use crate::runner::{Budget, Outcome, run, success};
+use crate::server::{Memory, Server, kib_as_mib};
+use crate::stats::Report;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The desk file written by `generate`.
+    #[arg(long)]
+    token_file: PathBuf,
+    /// The tandem binary to start.
+    #[arg(long, default_value = "target/release/tandem")]
+    tandem: PathBuf,
+    /// Requests per step.
+    #[arg(long, default_value_t = 1_000)]
+    requests: usize,
+    #[arg(long, default_value_t = 1)]
+    concurrency: usize,
+    /// Times the server is started to measure start-up (the last one is measured further).
+    #[arg(long, default_value_t = 3)]
+    starts: usize,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+}
+
+pub async fn run_scale(args: Args) -> anyhow::Result<()> {
+    let desk = Arc::new(DeskFile::read(&args.token_file)?);
+    let database = Database::parse(&desk.database_url)?;
+    let mut start_ups = Vec::new();
+    let mut server = Server::start(&args.tandem, &desk.database_url).await?;
+    for _ in 1..args.starts.max(1) {
+        start_ups.push(server.start_up);
+        server.stop().await?;
+        server = Server::start(&args.tandem, &desk.database_url).await?;
+    }
+    start_ups.push(server.start_up);
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let idle = Memory::of(server.pid)?;
+
+    let title =
+        format!("scale: {} tickets on {} (concurrency {})", desk.tickets, database.backend_name(), args.concurrency);
+    let mut report = Report::new(title);
+    let budget = Budget::Operations(args.requests);
+    let agent = desk.agent.token.clone();
+    let lists = [
+        (
+            "team queue: open tickets",
+            agent.clone(),
+            format!("/api/v1/tickets?team_id={}&status=open", desk.queue_team_id),
+        ),
+        ("admin: all open tickets", desk.admin.token.clone(), "/api/v1/tickets?status=open".to_owned()),
+        ("portal: my requests", desk.customer.token.clone(), "/api/v1/tickets?scope=requested".to_owned()),
+        (
+            "portal: my organization's requests",
+            desk.org_customer.token.clone(),
+            "/api/v1/tickets?scope=requested".to_owned(),
+        ),
+    ];
+    for (name, token, path) in lists {
+        let client = server.client.clone();
+        let (stats, _) = run(name, budget, args.concurrency, move |_| {
+            let (client, token, path) = (client.clone(), token.clone(), path.clone());
+            async move {
+                let answer = success(client.get(Some(&token), &path).await)?;
+                Outcome::Ok((answer.status.as_u16(), ()))
+            }
+        })
+        .await;
+        report.step(&stats);
+    }
+    let (client, tickets, seed) = (server.client.clone(), desk.tickets.max(1), args.seed);
+    let (pages, _) = run("ticket page (GET /tickets/{id})", budget, args.concurrency, move |n| {
+        let (client, token) = (client.clone(), agent.clone());
+        let id = 1 + Rng::new(seed ^ 0x5CA1E ^ n as u64).below(tickets);
+        async move {
+            let answer = success(client.get(Some(&token), &format!("/api/v1/tickets/{id}")).await)?;
+            Outcome::Ok((answer.status.as_u16(), ()))
+        }
+    })
+    .await;
+    report.step(&pages);
+    report.missing("full-text search", "not implemented yet: Tandem has no search endpoint");
+
+    let after = Memory::of(server.pid)?;
+    server.stop().await?;
+    let start_ups: Vec<String> =
+        start_ups.iter().map(|took| format!("{:.0} ms", took.as_secs_f64() * 1000.0)).collect();
+    report.note(format!("start-up (spawn until /healthz answers): {}", start_ups.join(", ")));
+    report.note(format!(
+        "RSS idle (1 s after start-up): {}; peak after the steps (VmHWM): {}",
+        kib_as_mib(idle.rss_kib),
+        kib_as_mib(after.peak_kib)
+    ));
+    report.note(format!("database size: {}", mib(database.size().await?)));
+    print!("{}", report.render());
+    Ok(())
+}

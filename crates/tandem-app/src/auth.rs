@@ -52,16 +52,7 @@ impl App {
             tokens::touch(tx.conn(), owner.token_id, now).await?;
             tx.commit().await?;
         }
-        let person = owner.person;
-        Ok(Principal {
-            person_id: person.id,
-            name: person.name,
-            kind: person.kind,
-            is_admin: person.is_admin,
-            organization_id: person.organization_id,
-            org_access: person.org_access,
-            memberships,
-        })
+        Ok(principal(owner.person, memberships))
     }
 
     /// Issues a long-lived API token for the person with this email (the `tandem token create`
@@ -107,7 +98,7 @@ impl App {
         tokens::insert(tx.conn(), person_id, &hash_token(&token), "session", TokenKind::Session, now, Some(expires_at))
             .await?;
         tx.commit().await?;
-        Ok(Session { token, expires_at: instant(expires_at), person_id, name: person.name })
+        Ok(Session { token, expires_at: instant(expires_at), person_id, name: person.fields.name })
     }
 
     /// Revokes the token used for this request (sign out).
@@ -116,6 +107,19 @@ impl App {
         tokens::revoke(tx.conn(), &hash_token(token), now).await?;
         tx.commit().await?;
         Ok(())
+    }
+}
+
+fn principal(person: people::PersonRow, memberships: Vec<tandem_domain::Membership>) -> Principal {
+    let fields = person.fields;
+    Principal {
+        person_id: person.id,
+        name: fields.name,
+        kind: fields.kind,
+        is_admin: fields.is_admin,
+        organization_id: fields.organization_id,
+        org_access: fields.org_access,
+        memberships,
     }
 }
 
@@ -143,15 +147,7 @@ impl App {
         let mut reader = self.store().read().await?;
         let row = people::get(reader.conn(), person).await?.ok_or(AppError::NotFound("person"))?;
         let memberships = teams::memberships(reader.conn(), person).await?;
-        Ok(Principal {
-            person_id: row.id,
-            name: row.name,
-            kind: row.kind,
-            is_admin: row.is_admin,
-            organization_id: row.organization_id,
-            org_access: row.org_access,
-            memberships,
-        })
+        Ok(principal(row, memberships))
     }
 
     /// Creates the first admin of an empty desk (or any admin, from the command line).

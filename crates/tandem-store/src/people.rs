@@ -13,27 +13,19 @@ macro_rules! columns {
     };
 }
 
+/// A stored person: their writable fields plus what the store keeps.
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct PersonRow {
     pub id: PersonId,
-    pub email: String,
-    pub name: String,
-    pub kind: PersonKind,
-    pub is_admin: bool,
-    pub title: Option<String>,
-    pub department_id: Option<TeamId>,
-    pub manager_id: Option<PersonId>,
-    pub organization_id: Option<OrganizationId>,
-    pub stakeholder: Option<Stakeholder>,
-    pub connection: Option<Connection>,
-    pub org_access: bool,
+    #[sqlx(flatten)]
+    pub fields: PersonFields,
     pub version: i64,
     pub created_at: Millis,
     pub updated_at: Millis,
 }
 
 /// Everything about a person that can be written; `id`, `version` and times are the store's.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct PersonFields {
     pub email: String,
     pub name: String,
@@ -46,24 +38,6 @@ pub struct PersonFields {
     pub stakeholder: Option<Stakeholder>,
     pub connection: Option<Connection>,
     pub org_access: bool,
-}
-
-impl PersonRow {
-    pub fn fields(&self) -> PersonFields {
-        PersonFields {
-            email: self.email.clone(),
-            name: self.name.clone(),
-            kind: self.kind,
-            is_admin: self.is_admin,
-            title: self.title.clone(),
-            department_id: self.department_id,
-            manager_id: self.manager_id,
-            organization_id: self.organization_id,
-            stakeholder: self.stakeholder,
-            connection: self.connection,
-            org_access: self.org_access,
-        }
-    }
 }
 
 /// Inserts a person unless one with the same email exists; `None` means someone else has it.

@@ -35,18 +35,6 @@ pub struct RuleFields {
     pub actions: RuleActions,
 }
 
-impl RuleRow {
-    pub fn fields(&self) -> RuleFields {
-        RuleFields {
-            position: self.position,
-            name: self.name.clone(),
-            enabled: self.enabled,
-            conditions: self.conditions.0.clone(),
-            actions: self.actions.0.clone(),
-        }
-    }
-}
-
 pub async fn insert(conn: Conn<'_>, rule: &RuleFields, now: Millis) -> Result<RuleRow, StoreError> {
     const SQL: &str = concat!(
         "INSERT INTO routing_rules (position, name, enabled, conditions, actions, version, created_at, updated_at) \

@@ -41,21 +41,6 @@ pub struct ServiceFields {
     pub active: bool,
 }
 
-impl ServiceRow {
-    pub fn fields(&self) -> ServiceFields {
-        ServiceFields {
-            slug: self.slug.clone(),
-            name: self.name.clone(),
-            description: self.description.clone(),
-            team_id: self.team_id,
-            audience: self.audience,
-            default_priority: self.default_priority,
-            form: self.form.0.clone(),
-            active: self.active,
-        }
-    }
-}
-
 pub async fn insert(conn: Conn<'_>, service: &ServiceFields, now: Millis) -> Result<ServiceRow, StoreError> {
     const SQL: &str = concat!(
         "INSERT INTO services (slug, name, description, team_id, audience, default_priority, form, active, version, \

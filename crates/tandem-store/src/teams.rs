@@ -34,19 +34,6 @@ pub struct TeamFields {
     pub assignment: Assignment,
 }
 
-impl TeamRow {
-    pub fn fields(&self) -> TeamFields {
-        TeamFields {
-            slug: self.slug.clone(),
-            name: self.name.clone(),
-            kind: self.kind,
-            parent_id: self.parent_id,
-            is_provider: self.is_provider,
-            assignment: self.assignment,
-        }
-    }
-}
-
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct MemberRow {
     pub person_id: PersonId,

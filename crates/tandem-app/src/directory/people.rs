@@ -114,19 +114,20 @@ pub struct PersonQuery {
 
 impl From<PersonRow> for PersonView {
     fn from(row: PersonRow) -> Self {
+        let fields = row.fields;
         PersonView {
             id: row.id,
-            email: row.email,
-            name: row.name,
-            kind: row.kind,
-            is_admin: row.is_admin,
-            title: row.title,
-            department_id: row.department_id,
-            manager_id: row.manager_id,
-            organization_id: row.organization_id,
-            stakeholder: row.stakeholder,
-            connection: row.connection,
-            org_access: row.org_access,
+            email: fields.email,
+            name: fields.name,
+            kind: fields.kind,
+            is_admin: fields.is_admin,
+            title: fields.title,
+            department_id: fields.department_id,
+            manager_id: fields.manager_id,
+            organization_id: fields.organization_id,
+            stakeholder: fields.stakeholder,
+            connection: fields.connection,
+            org_access: fields.org_access,
             version: row.version,
             created_at: instant(row.created_at),
             updated_at: instant(row.updated_at),
@@ -140,10 +141,10 @@ impl App {
         let person = people::get(reader.conn(), principal.person_id).await?.ok_or(AppError::NotFound("person"))?;
         Ok(MeView {
             id: person.id,
-            name: person.name,
-            email: person.email,
-            kind: person.kind,
-            is_admin: person.is_admin,
+            name: person.fields.name,
+            email: person.fields.email,
+            kind: person.fields.kind,
+            is_admin: person.fields.is_admin,
             is_agent: principal.is_agent(),
             teams: principal
                 .memberships
@@ -207,12 +208,12 @@ impl App {
         };
         let mut tx = self.store().begin().await?;
         let current = people::get(tx.conn(), id).await?.ok_or(AppError::NotFound("person"))?;
-        may_write_person(principal, &current.fields())?;
-        let mut fields = apply_changes(current.fields(), changes.clone());
+        may_write_person(principal, &current.fields)?;
+        let mut fields = apply_changes(current.fields.clone(), changes.clone());
         may_write_person(principal, &fields)?;
         check_person(&mut fields, changes.password.as_deref())?;
         check_references(tx.conn(), &fields, Some(id)).await?;
-        if fields.kind != current.kind && !teams::memberships(tx.conn(), id).await?.is_empty() {
+        if fields.kind != current.fields.kind && !teams::memberships(tx.conn(), id).await?.is_empty() {
             return Err(AppError::conflict(
                 "person_is_agent",
                 "remove this person from their teams before changing their kind",
@@ -259,7 +260,7 @@ impl App {
         };
         let mut reader = self.store().read().await?;
         let rows = people::list(reader.conn(), &filter, size + 1).await?;
-        Ok(Page::from_rows(rows, size, |row| encode_cursor(&(&row.name, row.id)), PersonView::from))
+        Ok(Page::from_rows(rows, size, |row| encode_cursor(&(&row.fields.name, row.id)), PersonView::from))
     }
 }
 
@@ -371,7 +372,7 @@ async fn check_references(mut conn: Conn<'_>, fields: &PersonFields, myself: Opt
         let row = people::get(conn.reborrow(), manager).await?;
         if Some(manager) == myself {
             errors.add("manager_id", "a person cannot manage themselves");
-        } else if row.is_none_or(|row| row.kind != PersonKind::Employee) {
+        } else if row.is_none_or(|row| row.fields.kind != PersonKind::Employee) {
             errors.add("manager_id", "must be an employee");
         }
     }

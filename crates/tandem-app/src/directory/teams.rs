@@ -170,15 +170,15 @@ impl App {
             return Err(AppError::forbidden("only the team's lead or an admin may change its members"));
         }
         let row = people::get(tx.conn(), person).await?.ok_or(AppError::NotFound("person"))?;
-        if row.kind != PersonKind::Employee {
+        if row.fields.kind != PersonKind::Employee {
             return Err(AppError::invalid("person_id", "only employees can be members of a team"));
         }
         teams::upsert_member(tx.conn(), team, person, input.role, input.available).await?;
         tx.commit().await?;
         Ok(MemberView {
             person_id: person,
-            name: row.name,
-            email: row.email,
+            name: row.fields.name,
+            email: row.fields.email,
             role: input.role,
             available: input.available,
         })

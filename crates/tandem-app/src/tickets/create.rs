@@ -153,7 +153,7 @@ async fn insert_ticket(
         Some(reference) => Some(resolve_person(tx.conn(), reference, "recipient", now).await?),
         None => None,
     };
-    let audience = TicketAudience::of_requester(requester.kind);
+    let audience = TicketAudience::of_requester(requester.fields.kind);
     let service = find_service(tx.conn(), principal, new, &requester).await?;
     let fields = check_fields(service.as_ref(), &new.fields)?;
     let channel = new.channel.unwrap_or(Channel::Api);
@@ -161,8 +161,8 @@ async fn insert_ticket(
         audience,
         service_id: service.as_ref().map(|service| service.id),
         channel,
-        department_id: requester.department_id,
-        organization_id: requester.organization_id,
+        department_id: requester.fields.department_id,
+        organization_id: requester.fields.organization_id,
         subject: &subject,
     };
     let routed = decide(tx, new, service.as_ref(), &facts, explicit_tags).await?;
@@ -174,7 +174,7 @@ async fn insert_ticket(
         channel,
         requester_id: requester.id,
         recipient_id: recipient.as_ref().map(|person| person.id),
-        organization_id: requester.organization_id,
+        organization_id: requester.fields.organization_id,
         service_id: service.as_ref().map(|service| service.id),
         team_id: routed.team_id,
         assignee_id: routed.assignee.map(|(assignee, _)| assignee),
@@ -282,8 +282,11 @@ async fn find_service(
     if !row.active {
         return Err(AppError::invalid(field, "this service no longer takes requests"));
     }
-    if !row.audience.offered_to(requester.kind) {
-        return Err(AppError::invalid(field, format!("this service is not offered to {} requesters", requester.kind)));
+    if !row.audience.offered_to(requester.fields.kind) {
+        return Err(AppError::invalid(
+            field,
+            format!("this service is not offered to {} requesters", requester.fields.kind),
+        ));
     }
     Ok(Some(row))
 }

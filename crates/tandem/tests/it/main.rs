@@ -10,6 +10,7 @@ mod openapi;
 mod robustness;
 mod routing;
 mod storage_parity;
+mod store;
 mod tickets;
 mod tidy;
 mod visibility;

@@ -4,7 +4,7 @@
 //! first message and its `created` event; the reply and its `message_added` event), and that SQLite
 //! passes its integrity check. The restarted server carries the next round's load.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -53,7 +53,8 @@ enum Acked {
 struct Ledger {
     acked: Vec<Acked>,
     tickets: Vec<i64>,
-    unanswered: u64,
+    /// Requests that got no 2xx, by status (0: no answer, as when the server was killed).
+    refused: BTreeMap<u16, u64>,
 }
 
 pub async fn run_crash(args: Args) -> anyhow::Result<()> {
@@ -100,12 +101,12 @@ pub async fn run_crash(args: Args) -> anyhow::Result<()> {
     let tickets = ledger.acked.iter().filter(|write| matches!(write, Acked::Ticket { .. })).count();
     println!(
         "\n## crash on {}\n\nrounds: {}; acknowledged writes: {} ({tickets} tickets, {} replies); \
-         requests cut off unanswered: {}; writes lost: {lost_total}",
+         requests without a 2xx (status×count, 0 = no answer): {:?}; writes lost: {lost_total}",
         database.backend_name(),
         args.rounds,
         ledger.acked.len(),
         ledger.acked.len() - tickets,
-        ledger.unanswered
+        ledger.refused
     );
     if lost_total > 0 {
         bail!("{lost_total} acknowledged writes were lost");
@@ -134,29 +135,29 @@ async fn drive(client: Client, desk: Arc<DeskFile>, ledger: Arc<Mutex<Ledger>>, 
         };
         let Ok(mut ledger) = ledger.lock() else { return };
         match acked {
-            Some(write) => {
+            Ok(write) => {
                 if let Acked::Ticket { id, .. } = &write {
                     ledger.tickets.push(*id);
                 }
                 ledger.acked.push(write);
             }
-            None => ledger.unanswered += 1,
+            Err(status) => *ledger.refused.entry(status).or_default() += 1,
         }
     }
 }
 
-async fn create(client: &Client, token: &str, service: &str, subject: String, body: String) -> Option<Acked> {
+async fn create(client: &Client, token: &str, service: &str, subject: String, body: String) -> Result<Acked, u16> {
     let request = json!({"subject": subject, "body": body, "service": service});
-    let answer = success(client.post(token, "/api/v1/tickets", &request).await).ok()?;
-    let id = answer.json().ok()?["ticket"]["id"].as_i64()?;
-    Some(Acked::Ticket { id, subject, body })
+    let answer = success(client.post(token, "/api/v1/tickets", &request).await)?;
+    let id = answer.json().ok().and_then(|value| value["ticket"]["id"].as_i64()).ok_or(answer.status.as_u16())?;
+    Ok(Acked::Ticket { id, subject, body })
 }
 
-async fn reply(client: &Client, token: &str, ticket: i64, body: String) -> Option<Acked> {
+async fn reply(client: &Client, token: &str, ticket: i64, body: String) -> Result<Acked, u16> {
     let request = json!({"body": body});
-    let answer = success(client.post(token, &format!("/api/v1/tickets/{ticket}/messages"), &request).await).ok()?;
-    let message = answer.json().ok()?["message"]["id"].as_i64()?;
-    Some(Acked::Reply { ticket, message, body })
+    let answer = success(client.post(token, &format!("/api/v1/tickets/{ticket}/messages"), &request).await)?;
+    let message = answer.json().ok().and_then(|value| value["message"]["id"].as_i64()).ok_or(answer.status.as_u16())?;
+    Ok(Acked::Reply { ticket, message, body })
 }
 
 /// The acknowledged writes that are missing or not whole in the database.

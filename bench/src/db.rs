@@ -13,7 +13,7 @@ use sqlx::{AssertSqlSafe, Connection, PgConnection, SqliteConnection};
 #[derive(Clone, Debug)]
 pub enum Database {
     Sqlite(PathBuf),
-    Postgres(PgConnectOptions),
+    Postgres(Box<PgConnectOptions>),
 }
 
 impl Database {
@@ -22,7 +22,7 @@ impl Database {
             let options = SqliteConnectOptions::from_str(url).context("invalid SQLite URL")?;
             Ok(Database::Sqlite(options.get_filename().to_owned()))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Ok(Database::Postgres(PgConnectOptions::from_str(url).context("invalid PostgreSQL URL")?))
+            Ok(Database::Postgres(Box::new(PgConnectOptions::from_str(url).context("invalid PostgreSQL URL")?)))
         } else {
             bail!("database URL must start with sqlite:// or postgres://")
         }

@@ -26,7 +26,7 @@ pub struct TargetArgs {
 
 /// A server being measured.
 pub enum Target {
-    Started(Server),
+    Started(Box<Server>),
     Running { client: Client, pid: u32 },
 }
 
@@ -34,7 +34,7 @@ impl Target {
     pub async fn open(args: &TargetArgs, database_url: &str) -> anyhow::Result<Target> {
         match (&args.url, args.server_pid) {
             (Some(url), Some(pid)) => Ok(Target::Running { client: Client::new(url), pid }),
-            _ => Ok(Target::Started(Server::start(&args.tandem, database_url).await?)),
+            _ => Ok(Target::Started(Box::new(Server::start(&args.tandem, database_url).await?))),
         }
     }
 

@@ -45,14 +45,13 @@ impl App {
         }
         let mut reader = self.store().read().await?;
         let owner = tokens::owner(reader.conn(), &hash_token(token), now).await?.ok_or(unauthorized)?;
-        let memberships = teams::memberships(reader.conn(), owner.person.id).await?;
         drop(reader);
         if owner.last_used_at.is_none_or(|last| now - last > TOUCH_EVERY_MILLIS) {
             let mut tx = self.store().begin().await?;
             tokens::touch(tx.conn(), owner.token_id, now).await?;
             tx.commit().await?;
         }
-        Ok(principal(owner.person, memberships))
+        Ok(principal(owner.person, owner.memberships))
     }
 
     /// Issues a long-lived API token for the person with this email (the `tandem token create`

@@ -10,18 +10,23 @@ use tandem_domain::{
 use crate::json::{JsonText, to_text};
 use crate::{Conn, StoreError, on_conn};
 
-/// The select list and joins of [`TicketView`], for `concat!` into static SQL.
-macro_rules! view_select {
+/// The columns of [`TicketView`], for `concat!` into static SQL; `t` is the ticket.
+macro_rules! view_columns {
     () => {
-        "SELECT t.id, t.subject, t.status, t.priority, t.audience, t.channel, \
-           t.requester_id, r.name AS requester_name, r.email AS requester_email, r.kind AS requester_kind, \
-           t.recipient_id, rc.name AS recipient_name, t.organization_id, o.name AS organization_name, \
-           t.service_id, s.slug AS service_slug, s.name AS service_name, \
-           t.team_id, tm.slug AS team_slug, tm.name AS team_name, t.assignee_id, a.name AS assignee_name, \
-           t.tags, t.fields, t.merged_into_id, t.version, t.created_at, t.updated_at, \
-           t.first_responded_at, t.solved_at \
-         FROM tickets t \
-         JOIN people r ON r.id = t.requester_id \
+        "t.id, t.subject, t.status, t.priority, t.audience, t.channel, \
+         t.requester_id, r.name AS requester_name, r.email AS requester_email, r.kind AS requester_kind, \
+         t.recipient_id, rc.name AS recipient_name, t.organization_id, o.name AS organization_name, \
+         t.service_id, s.slug AS service_slug, s.name AS service_name, \
+         t.team_id, tm.slug AS team_slug, tm.name AS team_name, t.assignee_id, a.name AS assignee_name, \
+         t.tags, t.fields, t.merged_into_id, t.version, t.created_at, t.updated_at, \
+         t.first_responded_at, t.solved_at"
+    };
+}
+
+/// The joins that bring the names of [`TicketView`] to a ticket `t` (each by primary key).
+macro_rules! view_joins {
+    () => {
+        " JOIN people r ON r.id = t.requester_id \
          JOIN teams tm ON tm.id = t.team_id \
          LEFT JOIN people rc ON rc.id = t.recipient_id \
          LEFT JOIN organizations o ON o.id = t.organization_id \
@@ -29,7 +34,7 @@ macro_rules! view_select {
          LEFT JOIN people a ON a.id = t.assignee_id"
     };
 }
-pub(crate) use view_select;
+pub(crate) use {view_columns, view_joins};
 
 /// A ticket with the names a screen or API response shows beside its ids.
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
@@ -139,7 +144,7 @@ pub async fn insert(mut conn: Conn<'_>, ticket: &NewTicket, now: Millis) -> Resu
 }
 
 pub async fn get(conn: Conn<'_>, id: TicketId) -> Result<Option<TicketView>, StoreError> {
-    const SQL: &str = concat!(view_select!(), " WHERE t.id = $1");
+    const SQL: &str = concat!("SELECT ", view_columns!(), " FROM tickets t", view_joins!(), " WHERE t.id = $1");
     Ok(on_conn!(conn, c => sqlx::query_as::<_, TicketView>(SQL).bind(id).fetch_optional(&mut *c).await)?)
 }
 

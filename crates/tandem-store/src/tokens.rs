@@ -1,6 +1,6 @@
 //! API and session tokens, stored as SHA-256 hashes: a copy of the database holds no usable token.
 
-use tandem_domain::{Millis, PersonId, TokenId};
+use tandem_domain::{Membership, Millis, PersonId, TeamId, TeamRole, TokenId};
 
 use crate::people::PersonRow;
 use crate::{Conn, StoreError, on_conn};
@@ -37,24 +37,44 @@ pub async fn insert(
         .fetch_one(&mut *c).await)?)
 }
 
-/// The live token with this hash and its person.
-#[derive(Clone, Debug, sqlx::FromRow)]
+/// The live token with this hash, its person, and the teams they work in.
+#[derive(Clone, Debug)]
 pub struct TokenOwner {
     pub token_id: TokenId,
     pub last_used_at: Option<Millis>,
-    #[sqlx(flatten)]
     pub person: PersonRow,
+    pub memberships: Vec<Membership>,
 }
 
+/// One row per membership (or one row with none): the person's teams come in the same query.
+#[derive(sqlx::FromRow)]
+struct OwnerRow {
+    token_id: TokenId,
+    last_used_at: Option<Millis>,
+    #[sqlx(flatten)]
+    person: PersonRow,
+    team_id: Option<TeamId>,
+    role: Option<TeamRole>,
+}
+
+/// Every authenticated request asks this, so it is one statement (a hop saved on every request).
 pub async fn owner(conn: Conn<'_>, token_hash: &str, now: Millis) -> Result<Option<TokenOwner>, StoreError> {
     const SQL: &str = "SELECT k.id AS token_id, k.last_used_at, p.id, p.email, p.name, p.kind, p.is_admin, p.title, \
            p.department_id, p.manager_id, p.organization_id, p.stakeholder, p.connection, p.org_access, p.version, \
-           p.created_at, p.updated_at \
-         FROM api_tokens k JOIN people p ON p.id = k.person_id \
-         WHERE k.token_hash = $1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > $2)";
-    Ok(
-        on_conn!(conn, c => sqlx::query_as::<_, TokenOwner>(SQL).bind(token_hash).bind(now).fetch_optional(&mut *c).await)?,
-    )
+           p.created_at, p.updated_at, m.team_id, m.role \
+         FROM api_tokens k JOIN people p ON p.id = k.person_id LEFT JOIN team_members m ON m.person_id = p.id \
+         WHERE k.token_hash = $1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > $2) \
+         ORDER BY m.team_id";
+    let rows =
+        on_conn!(conn, c => sqlx::query_as::<_, OwnerRow>(SQL).bind(token_hash).bind(now).fetch_all(&mut *c).await)?;
+    let memberships =
+        rows.iter().filter_map(|row| Some(Membership { team_id: row.team_id?, role: row.role? })).collect();
+    Ok(rows.into_iter().next().map(|row| TokenOwner {
+        token_id: row.token_id,
+        last_used_at: row.last_used_at,
+        person: row.person,
+        memberships,
+    }))
 }
 
 pub async fn touch(conn: Conn<'_>, id: TokenId, now: Millis) -> Result<(), StoreError> {

@@ -6,6 +6,7 @@ mod create;
 mod events;
 mod merge;
 mod messages;
+mod plan;
 mod read;
 mod update;
 mod views;

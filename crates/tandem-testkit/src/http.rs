@@ -42,8 +42,11 @@ impl TestApp {
         let db = TestDb::new(backend).await;
         let limits = Limits { max_page_size: 100, max_upload_bytes: TEST_MAX_UPLOAD_BYTES, max_body_chars: 100_000 };
         let app = App::new(db.store.clone(), limits);
-        let options =
-            tandem_web::WebOptions { max_body_bytes: TEST_MAX_BODY_BYTES, max_upload_bytes: TEST_MAX_UPLOAD_BYTES };
+        let options = tandem_web::WebOptions {
+            max_body_bytes: TEST_MAX_BODY_BYTES,
+            max_upload_bytes: TEST_MAX_UPLOAD_BYTES,
+            max_concurrent_requests: 1024,
+        };
         let router = tandem_web::router(app.clone(), &options);
         TestApp { app, router, db }
     }

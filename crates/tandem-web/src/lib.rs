@@ -10,12 +10,15 @@ mod state;
 
 use std::sync::Arc;
 
+use axum::BoxError;
+use axum::error_handling::HandleErrorLayer;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Request, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use tandem_app::App;
+use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -30,12 +33,21 @@ pub struct WebOptions {
     pub max_body_bytes: usize,
     /// Largest upload, in bytes.
     pub max_upload_bytes: usize,
+    /// API requests in progress at once; past it, new ones are answered 503 at once instead of
+    /// queueing without bound behind the database.
+    pub max_concurrent_requests: usize,
 }
 
 /// The whole HTTP application.
 pub fn router(app: App, options: &WebOptions) -> Router {
     let state = state::AppState::new(app);
     let (api, openapi) = api::router(options).split_for_parts();
+    let api = api.layer(
+        ServiceBuilder::new()
+            .layer(HandleErrorLayer::new(|_: BoxError| async { overloaded() }))
+            .load_shed()
+            .concurrency_limit(options.max_concurrent_requests.max(1)),
+    );
     let openapi = Arc::new(openapi);
     let x_request_id = HeaderName::from_static("x-request-id");
     Router::new()
@@ -77,6 +89,18 @@ fn request_span<B>(request: &Request<B>) -> tracing::Span {
     let route = request.extensions().get::<axum::extract::MatchedPath>().map(|path| path.as_str().to_owned());
     let id = request.extensions().get::<RequestId>().and_then(|id| id.header_value().to_str().ok()).unwrap_or_default();
     tracing::info_span!("request", method = %request.method(), route = route.as_deref().unwrap_or("unmatched"), request.id = id)
+}
+
+/// The answer when the node is at its limit of requests in progress: try again in a moment.
+fn overloaded() -> Response {
+    let mut response = ApiError::new(
+        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        "overloaded",
+        "too many requests at once; retry shortly",
+    )
+    .into_response();
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    response
 }
 
 fn panic_response(_panic: Box<dyn std::any::Any + Send + 'static>) -> Response {

@@ -44,6 +44,8 @@ pub struct LimitsConfig {
     pub max_page_size: u32,
     /// Largest message body, in characters.
     pub max_message_chars: usize,
+    /// API requests in progress at once on this node; more are answered 503 (retry shortly).
+    pub max_concurrent_requests: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -76,6 +78,7 @@ impl Default for LimitsConfig {
             max_upload_bytes: 10 * 1024 * 1024,
             max_page_size: 100,
             max_message_chars: 100_000,
+            max_concurrent_requests: 128,
         }
     }
 }
@@ -141,7 +144,7 @@ const EXAMPLE_HEADER: &str = "\
 # data_dir: directory for Tandem's files; the default SQLite database lives here.
 # database_url: sqlite://PATH or postgres://USER@HOST:PORT/DB; empty means SQLite in data_dir.
 # log: tracing filter, e.g. \"info,sqlx=warn\". log_format: text or json.
-# [limits]: request body, upload and page size limits. [database]: connection pool sizes.
+# [limits]: request body, upload, page size and concurrent request limits. [database]: pool sizes.
 
 ";
 

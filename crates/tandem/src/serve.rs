@@ -14,8 +14,11 @@ pub async fn serve(app: App, config: &Config, demo: bool) -> anyhow::Result<()> 
     if loaded_demo {
         tandem_app::seed::load_demo(&app, crate::cli::now()).await.context("loading the demo organization")?;
     }
-    let options =
-        WebOptions { max_body_bytes: config.limits.max_body_bytes, max_upload_bytes: config.limits.max_upload_bytes };
+    let options = WebOptions {
+        max_body_bytes: config.limits.max_body_bytes,
+        max_upload_bytes: config.limits.max_upload_bytes,
+        max_concurrent_requests: config.limits.max_concurrent_requests,
+    };
     let router = tandem_web::router(app.clone(), &options);
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await

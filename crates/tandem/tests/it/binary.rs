@@ -27,17 +27,24 @@ struct Server {
 impl Server {
     /// Starts `tandem serve --demo` on a free port and waits for its banner.
     async fn start(data_dir: &std::path::Path, database_url: Option<&str>) -> Server {
+        Self::start_with(data_dir, database_url, &[]).await
+    }
+
+    async fn start_with(data_dir: &std::path::Path, database_url: Option<&str>, env: &[(&str, &str)]) -> Server {
         let mut command = Command::new(BINARY);
+        command.envs(env.iter().copied());
         command.args(["serve", "--demo", "--listen", "127.0.0.1:0", "--data-dir"]).arg(data_dir);
         if let Some(url) = database_url {
             command.args(["--database-url", url]);
         }
-        let mut child = command.stdout(Stdio::piped()).stderr(Stdio::null()).kill_on_drop(true).spawn().expect("starting tandem");
+        let mut child =
+            command.stdout(Stdio::piped()).stderr(Stdio::null()).kill_on_drop(true).spawn().expect("starting tandem");
         let stdout = child.stdout.take().expect("piped stdout");
         let mut lines = BufReader::new(stdout).lines();
         let banner = tokio::time::timeout(Duration::from_secs(60), async {
             loop {
-                let line = lines.next_line().await.expect("reading the banner").expect("tandem exited before listening");
+                let line =
+                    lines.next_line().await.expect("reading the banner").expect("tandem exited before listening");
                 if let Some(rest) = line.strip_prefix("Tandem is listening on ") {
                     return rest.split_whitespace().next().unwrap_or_default().to_owned();
                 }
@@ -70,7 +77,8 @@ impl Server {
 
     /// Signs in with a demo account's password, as a person would.
     async fn sign_in(&self, email: &str) -> String {
-        let (status, session) = self.call("POST", "/api/v1/sessions", None, Some(json!({"email": email, "password": "demo"}))).await;
+        let (status, session) =
+            self.call("POST", "/api/v1/sessions", None, Some(json!({"email": email, "password": "demo"}))).await;
         assert_eq!(status, 201, "{email} signs in: {session}");
         session["token"].as_str().expect("a token").to_owned()
     }
@@ -98,7 +106,8 @@ async fn walk(server: &Server) {
     assert_eq!(status, 201, "{created}");
     let id = created["ticket"]["id"].as_i64().expect("an id");
     let messages = format!("/api/v1/tickets/{id}/messages");
-    let (status, _) = server.call("POST", &messages, Some(&casey), Some(json!({"body": "Whole beans are on the way."}))).await;
+    let (status, _) =
+        server.call("POST", &messages, Some(&casey), Some(json!({"body": "Whole beans are on the way."}))).await;
     assert_eq!(status, 201);
     let note = json!({"body": "Grinder setting was wrong in the warehouse.", "visibility": "internal"});
     assert_eq!(server.call("POST", &messages, Some(&casey), Some(note)).await.0, 201);
@@ -146,7 +155,8 @@ async fn the_command_line_works_beside_a_running_server_and_a_kill_loses_nothing
     let (status, me) = server.call("GET", "/api/v1/me", Some(&token), None).await;
     assert_eq!((status, me["email"].as_str()), (200, Some("olga@bayside.example")));
 
-    let request = json!({"subject": "Acknowledged before the crash", "body": "Please keep me.", "service": "product-question"});
+    let request =
+        json!({"subject": "Acknowledged before the crash", "body": "Please keep me.", "service": "product-question"});
     let (status, created) = server.call("POST", "/api/v1/tickets", Some(&token), Some(request)).await;
     assert_eq!(status, 201, "{created}");
     let id = created["ticket"]["id"].as_i64().expect("an id");
@@ -182,4 +192,30 @@ async fn bad_configuration_stops_start_up_naming_the_setting() {
     for command in ["serve", "migrate", "demo", "token", "admin", "default-config", "check-config"] {
         assert!(help.contains(command), "--help mentions {command}: {help}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn past_its_request_limit_a_node_sheds_load_and_recovers() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let server = Server::start_with(dir.path(), None, &[("TANDEM_LIMITS__MAX_CONCURRENT_REQUESTS", "1")]).await;
+    let token = server.sign_in("casey@harbor.example").await;
+    let mut server = server;
+    // A client that opens a connection per request, so the 64 requests truly arrive together.
+    server.http = Client::builder(TokioExecutor::new()).pool_max_idle_per_host(0).build_http();
+    let server = std::sync::Arc::new(server);
+    let calls = (0..64).map(|_| {
+        let (server, token) = (server.clone(), token.clone());
+        tokio::spawn(async move { server.call("GET", "/api/v1/tickets?limit=100", Some(&token), None).await })
+    });
+    let calls: Vec<_> = calls.collect(); // spawn them all before awaiting any
+    let mut statuses = Vec::new();
+    for call in calls {
+        let (status, body) = call.await.expect("a finished request");
+        assert!(status == 200 || (status == 503 && body["error"]["code"] == "overloaded"), "{status}: {body}");
+        statuses.push(status);
+    }
+    assert!(statuses.contains(&503), "64 requests at once past a limit of 1 shed some: {statuses:?}");
+    assert!(statuses.contains(&200), "and serve the others: {statuses:?}");
+    assert_eq!(server.call("GET", "/healthz", None, None).await.0, 200, "health is never shed");
+    assert_eq!(server.call("GET", "/api/v1/me", Some(&token), None).await.0, 200, "it recovers at once");
 }

@@ -78,12 +78,20 @@ impl Server {
         let port = free_port()?;
         let log = std::env::temp_dir().join(format!("tandem-bench-serve-{port}.log"));
         let output = std::fs::File::create(&log)?;
-        let begun = Instant::now();
-        let child = Command::new(&binary)
+        let mut command = Command::new(&binary);
+        command
             .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--database-url", database_url])
             // Its own directory, so no ./tandem.toml of the caller's is picked up.
-            .current_dir(std::env::temp_dir())
-            .env_remove("TANDEM_CONFIG")
+            .current_dir(std::env::temp_dir());
+        // Tandem reads every TANDEM_* variable as a setting and refuses unknown ones (the bench's own
+        // TANDEM_BENCH_* among them): the server gets only the flags above.
+        for (name, _) in std::env::vars_os() {
+            if name.to_string_lossy().starts_with("TANDEM_") {
+                command.env_remove(name);
+            }
+        }
+        let begun = Instant::now();
+        let child = command
             .stdin(Stdio::null())
             .stdout(output.try_clone()?)
             .stderr(output)

@@ -111,13 +111,16 @@ fn push_conditions(sql: &mut SqlBuf, filter: &TicketFilter) {
     }
 }
 
+/// The customer's tickets, as one set of ids: a union of index lookups (requester, recipient,
+/// followed, organization). An `OR` of the same conditions defeats PostgreSQL's planner, which
+/// then walks every ticket by date looking for the customer's few.
 fn push_customer_scope(sql: &mut SqlBuf, scope: CustomerScope) {
     let me = || Arg::Int(scope.person_id.0);
-    sql.push(" AND (t.requester_id = ").bind(me());
-    sql.push(" OR t.recipient_id = ").bind(me());
-    sql.push(" OR t.id IN (SELECT ticket_id FROM ticket_followers WHERE person_id = ").bind(me()).push(")");
+    sql.push(" AND t.id IN (SELECT id FROM tickets WHERE requester_id = ").bind(me());
+    sql.push(" UNION SELECT id FROM tickets WHERE recipient_id = ").bind(me());
+    sql.push(" UNION SELECT ticket_id FROM ticket_followers WHERE person_id = ").bind(me());
     if let Some(organization) = scope.organization_id {
-        sql.push(" OR t.organization_id = ").bind(Arg::Int(organization.0));
+        sql.push(" UNION SELECT id FROM tickets WHERE organization_id = ").bind(Arg::Int(organization.0));
     }
     sql.push(")");
 }

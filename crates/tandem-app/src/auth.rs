@@ -114,7 +114,9 @@ fn principal(person: people::PersonRow, memberships: Vec<tandem_domain::Membersh
     Principal {
         person_id: person.id,
         name: fields.name,
+        email: fields.email,
         kind: fields.kind,
+        department_id: fields.department_id,
         is_admin: fields.is_admin,
         organization_id: fields.organization_id,
         org_access: fields.org_access,

@@ -62,7 +62,9 @@ mod tests {
         Principal {
             person_id: PersonId(id),
             name: format!("person {id}"),
+            email: format!("person{id}@example.com"),
             kind,
+            department_id: None,
             is_admin: false,
             organization_id: None,
             org_access: false,

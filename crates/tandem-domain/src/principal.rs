@@ -16,7 +16,10 @@ pub struct Membership {
 pub struct Principal {
     pub person_id: PersonId,
     pub name: String,
+    pub email: String,
     pub kind: PersonKind,
+    /// Employees: their department (routing rules can match on it).
+    pub department_id: Option<TeamId>,
     pub is_admin: bool,
     pub organization_id: Option<OrganizationId>,
     /// An external contact allowed to follow every ticket of their organization.

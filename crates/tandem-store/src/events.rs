@@ -4,7 +4,8 @@ use serde_json::Value;
 use tandem_domain::{EventId, Millis, PersonId, TicketId};
 
 use crate::json::{JsonText, to_text};
-use crate::{Conn, StoreError, on_conn};
+use crate::sql::{Arg, SqlBuf};
+use crate::{Conn, StoreError, bind_args, on_conn};
 
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct EventView {
@@ -31,6 +32,33 @@ pub async fn append(
     let data = to_text(data)?;
     Ok(on_conn!(conn, c => sqlx::query_scalar::<_, EventId>(SQL)
         .bind(ticket).bind(actor).bind(kind).bind(&data).bind(at).fetch_one(&mut *c).await)?)
+}
+
+/// Appends several events of one change in one statement.
+pub async fn append_all(
+    conn: Conn<'_>,
+    ticket: TicketId,
+    actor: Option<PersonId>,
+    trail: &[(&str, Value)],
+    at: Millis,
+) -> Result<(), StoreError> {
+    if trail.is_empty() {
+        return Ok(());
+    }
+    let mut sql = SqlBuf::new("INSERT INTO ticket_events (ticket_id, actor_id, kind, data, at) VALUES ");
+    for (index, (kind, data)) in trail.iter().enumerate() {
+        sql.push(if index == 0 { "(" } else { ", (" });
+        sql.bind(Arg::Int(ticket.0)).push(", ");
+        match actor {
+            Some(actor) => sql.bind(Arg::Int(actor.0)),
+            None => sql.push("NULL"),
+        };
+        sql.push(", ").bind(Arg::Text((*kind).to_owned())).push(", ").bind(Arg::Text(to_text(data)?));
+        sql.push(", ").bind(Arg::Int(at)).push(")");
+    }
+    let (text, args) = sql.sql();
+    on_conn!(conn, c => bind_args!(sqlx::query(text), args).execute(&mut *c).await.map(|done| done.rows_affected()))?;
+    Ok(())
 }
 
 /// Events of a ticket in order, after `after` (an event id).

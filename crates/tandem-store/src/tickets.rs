@@ -8,7 +8,8 @@ use tandem_domain::{
 };
 
 use crate::json::{JsonText, to_text};
-use crate::{Conn, StoreError, on_conn};
+use crate::sql::{Arg, SqlBuf};
+use crate::{Conn, StoreError, bind_args, on_conn};
 
 /// The columns of [`TicketView`], for `concat!` into static SQL; `t` is the ticket.
 macro_rules! view_columns {
@@ -178,11 +179,18 @@ pub async fn replace_tags(mut conn: Conn<'_>, id: TicketId, tags: &[String]) -> 
     insert_tags(conn, id, tags).await
 }
 
-async fn insert_tags(mut conn: Conn<'_>, id: TicketId, tags: &[String]) -> Result<(), StoreError> {
-    const SQL: &str = "INSERT INTO ticket_tags (tag, ticket_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
-    for tag in tags {
-        on_conn!(&mut conn, c => sqlx::query(SQL).bind(tag).bind(id).execute(&mut **c).await.map(|done| done.rows_affected()))?;
+async fn insert_tags(conn: Conn<'_>, id: TicketId, tags: &[String]) -> Result<(), StoreError> {
+    if tags.is_empty() {
+        return Ok(());
     }
+    let mut sql = SqlBuf::new("INSERT INTO ticket_tags (tag, ticket_id) VALUES ");
+    for (index, tag) in tags.iter().enumerate() {
+        sql.push(if index == 0 { "(" } else { ", (" });
+        sql.bind(Arg::Text(tag.clone())).push(", ").bind(Arg::Int(id.0)).push(")");
+    }
+    sql.push(" ON CONFLICT DO NOTHING");
+    let (text, args) = sql.sql();
+    on_conn!(conn, c => bind_args!(sqlx::query(text), args).execute(&mut *c).await.map(|done| done.rows_affected()))?;
     Ok(())
 }
 

@@ -9,11 +9,10 @@ use tandem_domain::{
     AttachmentId, Channel, MessageVisibility, Millis, PersonId, Principal, Priority, ServiceId, TeamId, TicketId,
     TicketStatus, tags,
 };
-use tandem_store::messages::{self, NewMessage as StoredMessage};
+use tandem_store::messages::{self, MessageView, NewMessage as StoredMessage};
 use tandem_store::tickets::{self, NewTicket as StoredTicket};
-use tandem_store::{Tx, teams};
+use tandem_store::{Tx, events, teams};
 
-use super::events::record;
 use super::plan::{Plan, plan};
 use super::views::TicketDetail;
 use crate::idempotency::{self, IdempotencyKey};
@@ -88,7 +87,8 @@ impl App {
         let plan = plan(reader.conn(), principal, &new, &subject, tags).await?;
         drop(reader);
         let mut tx = self.store().begin().await?;
-        let id = insert_ticket(&mut tx, principal, &new, subject, plan, now).await?;
+        let first = insert_ticket(&mut tx, principal, &new, subject, plan, now).await?;
+        let id = first.ticket_id;
         match idempotency::record(&mut tx, principal.person_id, key.as_ref(), RESOURCE, id.0, now).await {
             Ok(()) => tx.commit().await?,
             Err(AppError::Conflict { code: "idempotency_race", .. }) => {
@@ -98,6 +98,10 @@ impl App {
                 return self.get_ticket(principal, TicketId(winner)).await;
             }
             Err(error) => return Err(error),
+        }
+        if new.attachment_ids.is_empty() && new.follower_ids.is_empty() {
+            // Nothing was written that the answer would have to read back but the ticket's names.
+            return self.created_ticket(principal, first).await;
         }
         self.get_ticket(principal, id).await
     }
@@ -132,7 +136,7 @@ impl App {
 }
 
 /// Writes the planned ticket: its people (a new requester is created here), the ticket, its first
-/// message, attachments, followers and audit trail.
+/// message, attachments, followers and audit trail. Returns the first message as stored.
 async fn insert_ticket(
     tx: &mut Tx,
     principal: &Principal,
@@ -140,7 +144,7 @@ async fn insert_ticket(
     subject: String,
     plan: Plan,
     now: Millis,
-) -> Result<TicketId, AppError> {
+) -> Result<MessageView, AppError> {
     let requester = plan.requester.stored(tx, now).await?;
     let recipient = match plan.recipient {
         Some(party) => Some(party.stored(tx, now).await?),
@@ -159,7 +163,7 @@ async fn insert_ticket(
         channel: plan.channel,
         requester_id: requester.id,
         recipient_id: recipient.map(|person| person.id),
-        organization_id: requester.fields.organization_id,
+        organization_id: requester.organization_id,
         service_id: plan.service_id,
         team_id: plan.team_id,
         assignee_id: assignee.map(|(assignee, _)| assignee),
@@ -180,7 +184,16 @@ async fn insert_ticket(
         tickets::add_follower(tx.conn(), id, *follower).await?;
     }
     record_creation(tx, principal, id, &stored, plan.rule, assignee, now).await?;
-    Ok(id)
+    Ok(MessageView {
+        id: message_id,
+        ticket_id: id,
+        author_id: message.author_id,
+        author_name: Some(principal.name.clone()),
+        visibility: message.visibility,
+        channel: message.channel,
+        body: message.body,
+        created_at: now,
+    })
 }
 
 async fn record_creation(
@@ -192,19 +205,18 @@ async fn record_creation(
     assignee: Option<(PersonId, &'static str)>,
     now: Millis,
 ) -> Result<(), AppError> {
-    let actor = Some(principal.person_id);
     let created = json!({
         "channel": ticket.channel, "requester_id": ticket.requester_id, "team_id": ticket.team_id,
         "service_id": ticket.service_id, "priority": ticket.priority, "tags": ticket.tags,
     });
-    record(tx.conn(), id, actor, "created", created, now).await?;
+    let mut trail = vec![("created", created)];
     if let Some((rule_id, rule_name)) = rule {
-        let routed = json!({ "rule_id": rule_id, "rule_name": rule_name, "team_id": ticket.team_id });
-        record(tx.conn(), id, actor, "routed", routed, now).await?;
+        trail.push(("routed", json!({ "rule_id": rule_id, "rule_name": rule_name, "team_id": ticket.team_id })));
     }
     if let Some((assignee, how)) = assignee {
-        record(tx.conn(), id, actor, "assigned", json!({ "assignee_id": assignee, "how": how }), now).await?;
+        trail.push(("assigned", json!({ "assignee_id": assignee, "how": how })));
     }
+    events::append_all(tx.conn(), id, Some(principal.person_id), &trail, now).await?;
     Ok(())
 }
 

@@ -7,7 +7,7 @@ use tandem_domain::person::Assignment;
 use tandem_domain::routing::RoutingFacts;
 use tandem_domain::validate::{self, FieldErrors};
 use tandem_domain::{
-    Channel, Millis, PersonId, PersonKind, Principal, Priority, ServiceId, TeamId, TicketAudience, tags,
+    Channel, Millis, OrganizationId, PersonId, PersonKind, Principal, Priority, ServiceId, TeamId, TicketAudience, tags,
 };
 use tandem_store::people::{self, PersonFields, PersonRow};
 use tandem_store::services::{self, ServiceRow};
@@ -16,31 +16,77 @@ use tandem_store::{Conn, Tx, teams};
 use super::create::{NewTicket, PersonRef};
 use crate::{AppError, catalog, routing};
 
+/// What a new ticket needs to know about a person on file.
+pub(super) struct Known {
+    pub id: PersonId,
+    pub kind: PersonKind,
+    pub department_id: Option<TeamId>,
+    pub organization_id: Option<OrganizationId>,
+}
+
+impl From<PersonRow> for Known {
+    fn from(row: PersonRow) -> Self {
+        let fields = row.fields;
+        Known {
+            id: row.id,
+            kind: fields.kind,
+            department_id: fields.department_id,
+            organization_id: fields.organization_id,
+        }
+    }
+}
+
+impl From<&Principal> for Known {
+    fn from(principal: &Principal) -> Self {
+        Known {
+            id: principal.person_id,
+            kind: principal.kind,
+            department_id: principal.department_id,
+            organization_id: principal.organization_id,
+        }
+    }
+}
+
 /// A person named on a new ticket: someone on file, or a new external contact to create.
 pub(super) enum Party {
-    Existing(PersonRow),
+    Known(Known),
     New(PersonFields),
 }
 
 impl Party {
-    fn fields(&self) -> &PersonFields {
+    fn kind(&self) -> PersonKind {
         match self {
-            Party::Existing(row) => &row.fields,
-            Party::New(fields) => fields,
+            Party::Known(known) => known.kind,
+            Party::New(fields) => fields.kind,
         }
     }
 
-    /// The stored person, creating a new one (two requests racing with one new address still make
-    /// one person: the database decides).
-    pub(super) async fn stored(self, tx: &mut Tx, now: Millis) -> Result<PersonRow, AppError> {
+    fn department_id(&self) -> Option<TeamId> {
+        match self {
+            Party::Known(known) => known.department_id,
+            Party::New(fields) => fields.department_id,
+        }
+    }
+
+    fn organization_id(&self) -> Option<OrganizationId> {
+        match self {
+            Party::Known(known) => known.organization_id,
+            Party::New(fields) => fields.organization_id,
+        }
+    }
+
+    /// The person on file, creating a new one (two requests racing with one new address still
+    /// make one person: the database decides).
+    pub(super) async fn stored(self, tx: &mut Tx, now: Millis) -> Result<Known, AppError> {
         let fields = match self {
-            Party::Existing(row) => return Ok(row),
+            Party::Known(known) => return Ok(known),
             Party::New(fields) => fields,
         };
-        match people::insert_if_absent(tx.conn(), &fields, None, now).await? {
-            Some(created) => Ok(created),
-            None => people::get_by_email(tx.conn(), &fields.email).await?.ok_or(AppError::NotFound("person")),
-        }
+        let row = match people::insert_if_absent(tx.conn(), &fields, None, now).await? {
+            Some(created) => created,
+            None => people::get_by_email(tx.conn(), &fields.email).await?.ok_or(AppError::NotFound("person"))?,
+        };
+        Ok(row.into())
     }
 }
 
@@ -72,25 +118,22 @@ pub(super) async fn plan(
 ) -> Result<Plan, AppError> {
     let requester = match &new.requester {
         Some(reference) => party(conn.reborrow(), reference, "requester").await?,
-        None => Party::Existing(
-            people::get(conn.reborrow(), principal.person_id).await?.ok_or(AppError::NotFound("person"))?,
-        ),
+        None => Party::Known(principal.into()),
     };
     let recipient = match &new.recipient {
         Some(reference) => Some(party(conn.reborrow(), reference, "recipient").await?),
         None => None,
     };
-    let requester_fields = requester.fields();
-    let audience = TicketAudience::of_requester(requester_fields.kind);
-    let service = find_service(conn.reborrow(), principal, new, requester_fields.kind).await?;
+    let audience = TicketAudience::of_requester(requester.kind());
+    let service = find_service(conn.reborrow(), principal, new, requester.kind()).await?;
     let fields = check_fields(service.as_ref(), &new.fields)?;
     let channel = new.channel.unwrap_or(Channel::Api);
     let facts = RoutingFacts {
         audience,
         service_id: service.as_ref().map(|service| service.id),
         channel,
-        department_id: requester_fields.department_id,
-        organization_id: requester_fields.organization_id,
+        department_id: requester.department_id(),
+        organization_id: requester.organization_id(),
         subject,
     };
     let rule = routing::route(conn.reborrow(), &facts).await?;
@@ -141,14 +184,15 @@ pub(super) async fn plan(
 async fn party(mut conn: Conn<'_>, reference: &PersonRef, field: &str) -> Result<Party, AppError> {
     if let Some(id) = reference.id {
         let row = people::get(conn, id).await?;
-        return row.map(Party::Existing).ok_or_else(|| AppError::invalid(format!("{field}.id"), "no such person"));
+        let known = row.map(|row| Party::Known(row.into()));
+        return known.ok_or_else(|| AppError::invalid(format!("{field}.id"), "no such person"));
     }
     let Some(email) = &reference.email else {
         return Err(AppError::invalid(field, "give an id or an email"));
     };
     let email = validate::email(email).map_err(|message| AppError::invalid(format!("{field}.email"), message))?;
     if let Some(existing) = people::get_by_email(conn.reborrow(), &email).await? {
-        return Ok(Party::Existing(existing));
+        return Ok(Party::Known(existing.into()));
     }
     let name = reference.name.as_deref().map(str::trim).filter(|name| !name.is_empty());
     let name = name.unwrap_or_else(|| email.split('@').next().unwrap_or_default()).to_owned();

@@ -7,6 +7,7 @@ use tandem_domain::{
     MessageId, Millis, PersonId, Principal, ServiceId, TeamId, TicketAccess, TicketAudience, TicketId, TicketStatus,
     tags,
 };
+use tandem_store::messages::MessageView;
 use tandem_store::ticket_list::{self, CustomerScope};
 use tandem_store::{Conn, Cursor, TicketFilter, TicketOrder, attachments, events, messages, tickets};
 
@@ -59,6 +60,24 @@ impl App {
             .map(|follower| person(access, follower.person_id, follower.name, None))
             .collect::<Vec<PersonSummary>>();
         Ok(TicketDetail { ticket: ticket_out(access, ticket), messages, messages_next_cursor, followers })
+    }
+
+    /// A ticket just created with only its first message: one read for its names, the message as
+    /// it was written.
+    pub(super) async fn created_ticket(
+        &self,
+        principal: &Principal,
+        first: MessageView,
+    ) -> Result<TicketDetail, AppError> {
+        let mut reader = self.store().read().await?;
+        let (ticket, access) = access(reader.conn(), principal, first.ticket_id).await?;
+        let messages = vec![message_out(access, first, &[])];
+        Ok(TicketDetail {
+            ticket: ticket_out(access, ticket),
+            messages,
+            messages_next_cursor: None,
+            followers: Vec::new(),
+        })
     }
 
     /// A page of the conversation after the cursor.

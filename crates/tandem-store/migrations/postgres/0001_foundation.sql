@@ -136,7 +136,7 @@ CREATE TABLE messages (
 CREATE INDEX messages_ticket ON messages (ticket_id, id);
 
 CREATE TABLE attachment_blobs (
-    sha256 TEXT PRIMARY KEY,
+    sha256 TEXT NOT NULL PRIMARY KEY,
     data BYTEA NOT NULL
 );
 

@@ -10,7 +10,8 @@ use crate::config::Config;
 
 pub async fn serve(app: App, config: &Config, demo: bool) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
-    let loaded_demo = demo && app.is_empty().await?;
+    let empty = app.is_empty().await?;
+    let loaded_demo = demo && empty;
     if loaded_demo {
         tandem_app::seed::load_demo(&app, crate::cli::now()).await.context("loading the demo organization")?;
     }
@@ -25,6 +26,10 @@ pub async fn serve(app: App, config: &Config, demo: bool) -> anyhow::Result<()> 
         .with_context(|| format!("listening on {}", config.listen))?;
     let address = listener.local_addr()?;
     print_banner(address, demo, loaded_demo, started.elapsed());
+    if empty && !demo {
+        println!("The desk is empty. Create its first admin with `tandem admin create --email E --name N`,");
+        println!("or start with the demo organization: `tandem serve --demo` on a fresh data directory.");
+    }
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await

@@ -1,7 +1,7 @@
 //! Tandem's HTTP face: the REST API under `/api/v1` (described by `/api/openapi.json`), `/healthz`,
 //! and the layers every request passes (request id, tracing, body limits, panic safety, security
-//! headers). Handlers only translate HTTP to calls on [`tandem_app::App`] and back; there are no
-//! business rules and no SQL here (this crate cannot even name the store).
+//! headers, load shedding). Handlers only translate HTTP to calls on [`tandem_app::App`] and back;
+//! there are no business rules and no SQL here (this crate cannot even name the store).
 
 mod api;
 mod error;
@@ -10,15 +10,14 @@ mod state;
 
 use std::sync::Arc;
 
-use axum::BoxError;
-use axum::error_handling::HandleErrorLayer;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderName, HeaderValue, Request, header};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use tandem_app::App;
-use tower::ServiceBuilder;
+use tokio::sync::Semaphore;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -42,12 +41,10 @@ pub struct WebOptions {
 pub fn router(app: App, options: &WebOptions) -> Router {
     let state = state::AppState::new(app);
     let (api, openapi) = api::router(options).split_for_parts();
-    let api = api.layer(
-        ServiceBuilder::new()
-            .layer(HandleErrorLayer::new(|_: BoxError| async { overloaded() }))
-            .load_shed()
-            .concurrency_limit(options.max_concurrent_requests.max(1)),
-    );
+    // One pool of slots for the whole API (a layer on a router wraps each route separately, so the
+    // shared semaphore is what makes the limit per node rather than per route).
+    let slots = Arc::new(Semaphore::new(options.max_concurrent_requests.max(1)));
+    let api = api.layer(middleware::from_fn_with_state(slots, shed_load));
     let openapi = Arc::new(openapi);
     let x_request_id = HeaderName::from_static("x-request-id");
     Router::new()
@@ -89,6 +86,13 @@ fn request_span<B>(request: &Request<B>) -> tracing::Span {
     let route = request.extensions().get::<axum::extract::MatchedPath>().map(|path| path.as_str().to_owned());
     let id = request.extensions().get::<RequestId>().and_then(|id| id.header_value().to_str().ok()).unwrap_or_default();
     tracing::info_span!("request", method = %request.method(), route = route.as_deref().unwrap_or("unmatched"), request.id = id)
+}
+
+/// Admits a request if a slot is free, and answers 503 at once otherwise: past the limit, waiting
+/// would only grow a queue behind the database.
+async fn shed_load(State(slots): State<Arc<Semaphore>>, request: axum::extract::Request, next: Next) -> Response {
+    let Ok(_slot) = slots.try_acquire() else { return overloaded() };
+    next.run(request).await
 }
 
 /// The answer when the node is at its limit of requests in progress: try again in a moment.

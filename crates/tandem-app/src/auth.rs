@@ -171,17 +171,8 @@ impl App {
             None => None,
         };
         let fields = people::PersonFields {
-            email,
-            name: name.trim().to_owned(),
-            kind: tandem_domain::PersonKind::Employee,
             is_admin: true,
-            title: None,
-            department_id: None,
-            manager_id: None,
-            organization_id: None,
-            stakeholder: None,
-            connection: None,
-            org_access: false,
+            ..people::PersonFields::new(email, name.trim(), tandem_domain::PersonKind::Employee)
         };
         let mut tx = self.store().begin().await?;
         let row = people::insert_if_absent(tx.conn(), &fields, hash.as_deref(), now)

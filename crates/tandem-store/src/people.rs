@@ -40,6 +40,25 @@ pub struct PersonFields {
     pub org_access: bool,
 }
 
+impl PersonFields {
+    /// A person with only an email, a name and a kind: no department, organization or rights.
+    pub fn new(email: impl Into<String>, name: impl Into<String>, kind: PersonKind) -> Self {
+        PersonFields {
+            email: email.into(),
+            name: name.into(),
+            kind,
+            is_admin: false,
+            title: None,
+            department_id: None,
+            manager_id: None,
+            organization_id: None,
+            stakeholder: None,
+            connection: None,
+            org_access: false,
+        }
+    }
+}
+
 /// Inserts a person unless one with the same email exists; `None` means someone else has it.
 /// Two concurrent inserts of one new address leave one row: the database decides.
 pub async fn insert_if_absent(

@@ -196,19 +196,7 @@ async fn party(mut conn: Conn<'_>, reference: &PersonRef, field: &str) -> Result
     }
     let name = reference.name.as_deref().map(str::trim).filter(|name| !name.is_empty());
     let name = name.unwrap_or_else(|| email.split('@').next().unwrap_or_default()).to_owned();
-    Ok(Party::New(PersonFields {
-        email,
-        name,
-        kind: PersonKind::External,
-        is_admin: false,
-        title: None,
-        department_id: None,
-        manager_id: None,
-        organization_id: None,
-        stakeholder: None,
-        connection: None,
-        org_access: false,
-    }))
+    Ok(Party::New(PersonFields::new(email, name, PersonKind::External)))
 }
 
 /// The service asked for, if it exists and is offered to both the caller and the requester.

@@ -19,24 +19,8 @@ use tandem_testkit::TestDb;
 
 use super::*;
 
-fn person(email: &str, name: &str, kind: PersonKind) -> PersonFields {
-    PersonFields {
-        email: email.into(),
-        name: name.into(),
-        kind,
-        is_admin: false,
-        title: None,
-        department_id: None,
-        manager_id: None,
-        organization_id: None,
-        stakeholder: None,
-        connection: None,
-        org_access: false,
-    }
-}
-
 async fn add_person(tx: &mut tandem_store::Tx, email: &str, name: &str, kind: PersonKind) -> people::PersonRow {
-    let fields = person(email, name, kind);
+    let fields = PersonFields::new(email, name, kind);
     people::insert_if_absent(tx.conn(), &fields, None, 1).await.unwrap().expect("a new person")
 }
 
@@ -63,7 +47,7 @@ test_both!(
         let db = TestDb::new(backend).await;
         let mut tx = db.store.begin().await.unwrap();
         let erin = add_person(&mut tx, "erin@example.com", "Erin", PersonKind::External).await;
-        let twin = person("erin@example.com", "Erin 2", PersonKind::External);
+        let twin = PersonFields::new("erin@example.com", "Erin 2", PersonKind::External);
         let again = people::insert_if_absent(tx.conn(), &twin, None, 2).await.unwrap();
         assert!(again.is_none(), "one email is one person");
         let mut changed = erin.fields.clone();

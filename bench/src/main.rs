@@ -1,5 +1,6 @@
-//! Tandem's benchmarks: a desk generator, the W1 workload, scale runs, a crash harness and an
-//! overload check, all against a real `tandem serve` over loopback HTTP. See bench/README.md.
+//! Tandem's benchmarks: a desk generator, the W1 workload, scale runs, a crash harness, an
+//! overload check and a two-node run on one PostgreSQL, all against real `tandem serve` processes
+//! over loopback HTTP. See bench/README.md.
 
 mod client;
 mod crash;
@@ -7,6 +8,7 @@ mod db;
 mod desk_file;
 mod generate;
 mod limit;
+mod multinode;
 mod overload;
 mod rng;
 mod runner;
@@ -37,6 +39,8 @@ enum Command {
     Crash(crash::Args),
     /// Concurrency far above the cores for a while; check Tandem answers and recovers.
     Overload(overload::Args),
+    /// W1 on one node, then on two nodes sharing one PostgreSQL; check the nodes agree.
+    Multinode(multinode::Args),
 }
 
 #[tokio::main]
@@ -47,5 +51,6 @@ async fn main() -> anyhow::Result<()> {
         Command::Scale(args) => scale::run_scale(args).await,
         Command::Crash(args) => crash::run_crash(args).await,
         Command::Overload(args) => overload::run_overload(args).await,
+        Command::Multinode(args) => multinode::run_multinode(args).await,
     }
 }

@@ -56,6 +56,16 @@ impl StepStats {
         sorted[rank.clamp(1, sorted.len()) - 1] as f64 / 1000.0
     }
 
+    /// The step's figures as printed: ops/s, p50 ms, p99 ms, errors.
+    pub fn figures(&self) -> [String; 4] {
+        [
+            format!("{:.0}", self.ops_per_second()),
+            format!("{:.2}", self.percentile_ms(50.0)),
+            format!("{:.2}", self.percentile_ms(99.0)),
+            self.errors.to_string(),
+        ]
+    }
+
     /// `201×1998 0×2`: the statuses seen and how often.
     pub fn status_summary(&self) -> String {
         self.statuses.iter().map(|(status, count)| format!("{status}×{count}")).collect::<Vec<_>>().join(" ")
@@ -66,7 +76,7 @@ impl StepStats {
 #[derive(Debug, Default)]
 pub struct Report {
     title: String,
-    rows: Vec<[String; 6]>,
+    rows: Vec<Vec<String>>,
     notes: Vec<String>,
 }
 
@@ -76,19 +86,14 @@ impl Report {
     }
 
     pub fn step(&mut self, stats: &StepStats) {
-        self.rows.push([
-            stats.name.clone(),
-            stats.count().to_string(),
-            format!("{:.0}", stats.ops_per_second()),
-            format!("{:.2}", stats.percentile_ms(50.0)),
-            format!("{:.2}", stats.percentile_ms(99.0)),
-            stats.errors.to_string(),
-        ]);
+        let mut row = vec![stats.name.clone(), stats.count().to_string()];
+        row.extend(stats.figures());
+        self.rows.push(row);
     }
 
     /// A step that could not be measured, with the reason in place of its figures.
     pub fn missing(&mut self, name: &str, reason: &str) {
-        self.rows.push([name.to_owned(), reason.to_owned(), "-".into(), "-".into(), "-".into(), "-".into()]);
+        self.rows.push(vec![name.to_owned(), reason.to_owned(), "-".into(), "-".into(), "-".into(), "-".into()]);
     }
 
     pub fn note(&mut self, line: impl Into<String>) {
@@ -96,28 +101,31 @@ impl Report {
     }
 
     pub fn render(&self) -> String {
-        let header = ["step", "requests", "ops/s", "p50 ms", "p99 ms", "errors"];
-        let widths: Vec<usize> = (0..header.len())
-            .map(|column| {
-                self.rows.iter().map(|row| row[column].len()).chain([header[column].len()]).max().unwrap_or(0)
-            })
-            .collect();
-        let line = |cells: &[String]| {
-            let cells: Vec<String> = cells.iter().zip(&widths).map(|(cell, width)| format!("{cell:<width$}")).collect();
-            format!("| {} |\n", cells.join(" | "))
-        };
         let mut out = format!("\n## {}\n\n", self.title);
-        out.push_str(&line(&header.map(str::to_owned)));
-        let rule: Vec<String> = widths.iter().map(|width| "-".repeat(*width)).collect();
-        out.push_str(&line(&rule));
-        for row in &self.rows {
-            out.push_str(&line(row));
-        }
+        out.push_str(&table(&["step", "requests", "ops/s", "p50 ms", "p99 ms", "errors"], &self.rows));
         for note in &self.notes {
             let _ = writeln!(out, "{note}");
         }
         out
     }
+}
+
+/// A Markdown table, each column padded to its widest cell so it reads in a terminal as well.
+pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let cell = |row: &Vec<String>, column: usize| row.get(column).map_or(0, String::len);
+    let widths: Vec<usize> = (0..header.len())
+        .map(|column| rows.iter().map(|row| cell(row, column)).chain([header[column].len()]).max().unwrap_or(0))
+        .collect();
+    let line = |cells: &[String]| {
+        let cells: Vec<String> = cells.iter().zip(&widths).map(|(cell, width)| format!("{cell:<width$}")).collect();
+        format!("| {} |\n", cells.join(" | "))
+    };
+    let mut out = line(&header.iter().map(|name| (*name).to_owned()).collect::<Vec<_>>());
+    out.push_str(&line(&widths.iter().map(|width| "-".repeat(*width)).collect::<Vec<_>>()));
+    for row in rows {
+        out.push_str(&line(row));
+    }
+    out
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Overload: far more concurrent clients than cores (256 by default) for a short time, half
 //! creating tickets and half listing a queue. Tandem must answer (or refuse with 503), keep its
-//! memory bounded, keep the database whole, and serve normally once the load stops.
+//! memory bounded, keep the database whole, and serve normally once the load stops. Clients honour
+//! the `Retry-After` of a refusal, as well-behaved API clients do.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -46,8 +47,13 @@ pub async fn run_overload(args: Args) -> anyhow::Result<()> {
                 let path = format!("/api/v1/tickets?team_id={}&status=open", desk.queue_team_id);
                 client.get(Some(&desk.agent.token), &path).await
             };
-            let answer = success(answer)?;
-            Outcome::Ok((answer.status.as_u16(), ()))
+            let answer = success(answer);
+            if matches!(answer, Err(503)) {
+                // A polite client: a shed request says `Retry-After: 1`, so this one waits before
+                // its next request instead of hammering the node with refusals.
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+            Outcome::Ok((answer?.status.as_u16(), ()))
         }
     })
     .await;

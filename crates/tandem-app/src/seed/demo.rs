@@ -18,6 +18,9 @@ use crate::directory::teams::TeamInput;
 use crate::routing::RuleInput;
 use crate::{App, AppError};
 
+/// How many tickets the demo opens (tests count on it).
+pub const DEMO_TICKETS: usize = STORIES.len();
+
 /// Every demo account signs in with this password.
 pub const DEMO_PASSWORD: &str = "demo";
 
@@ -590,5 +593,91 @@ const STORIES: &[Story] = &[
         fields: || json!({"device": "Till", "store": "Harbor Street"}),
         hours_ago: 16,
         steps: &[Reply("Login created: Noah gets his PIN from you on Monday."), Set(Solved)],
+    },
+    Story {
+        requester: "sol@sunrisebeans.example",
+        service: "product-question",
+        subject: "Delivery window for the December shipment",
+        body: "Our truck can deliver on the 14th or the 16th. Which suits the warehouse?",
+        fields: || json!({"product": "Green beans, 60 kg sacks"}),
+        hours_ago: 22,
+        steps: &[
+            Take,
+            Note("Checking dock availability with Wes."),
+            Reply("The 16th works best, any time after 8:00."),
+            Set(PendingCustomer),
+        ],
+    },
+    Story {
+        requester: "bea@harbor.example",
+        service: "stock-replenishment",
+        subject: "Milk jugs cracked at Old Town",
+        body: "Two of our steaming jugs cracked; we need replacements before the weekend.",
+        fields: || json!({"store": "Old Town", "item": "Steaming jug 600 ml", "quantity": 2}),
+        hours_ago: 7,
+        steps: &[Take, Reply("Two jugs go out on Friday morning's van.")],
+    },
+    Story {
+        requester: "olga@bayside.example",
+        service: "order-problem",
+        subject: "Please add a second delivery address",
+        body: "Our new office on Dock Road should get half of the monthly order from now on.",
+        fields: || json!({"order_number": "SUB-BAYSIDE-1"}),
+        hours_ago: 75,
+        steps: &[Take, Reply("Done: from January the order is split between both addresses."), Set(Solved)],
+    },
+    Story {
+        requester: "sam@harbor.example",
+        service: "sales-figures",
+        subject: "Card vs cash split for Q3",
+        body: "Head office asks how much of Q3 was paid by card at each store.",
+        fields: || json!({"period": "2026 Q3"}),
+        hours_ago: 45,
+        steps: &[Take, Note("Pulling from the payment provider's export, not the tills."), Set(PendingInternal)],
+    },
+    Story {
+        requester: "erin@example.com",
+        service: "store-feedback",
+        subject: "Music too loud at Pier 9",
+        body: "I love working from Pier 9 but the music was very loud on Tuesday afternoon.",
+        fields: || json!({"store": "Pier 9", "visit_date": "2026-11-17"}),
+        hours_ago: 33,
+        steps: &[
+            Take,
+            Reply("Thanks Erin, we've asked the Pier 9 team to keep the volume down in the afternoons."),
+            Set(Solved),
+        ],
+    },
+    Story {
+        requester: "bea@harbor.example",
+        service: "benefits-question",
+        subject: "Training budget for a latte art course",
+        body: "Is there a training budget I could use for the latte art course in January?",
+        fields: || json!({"topic": "Other"}),
+        hours_ago: 6,
+        steps: &[],
+    },
+    Story {
+        requester: "sam@harbor.example",
+        service: "employee-discount",
+        subject: "Discount card for a new starter",
+        body: "Noah starts Monday and needs a discount card.",
+        fields: none,
+        hours_ago: 15,
+        steps: &[Take, Reply("The card will be in the Harbor Street post tray on Monday."), Set(Solved)],
+    },
+    Story {
+        requester: "olga@bayside.example",
+        service: "store-feedback",
+        subject: "Great catering for our offsite",
+        body: "The pastries you delivered for our offsite were a hit. Thank you!",
+        fields: none,
+        hours_ago: 130,
+        steps: &[
+            Take,
+            Reply("So glad to hear it, Olga! We've shared this with the bakery team."),
+            Set(Solved),
+            Set(Closed),
+        ],
     },
 ];

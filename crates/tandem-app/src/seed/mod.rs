@@ -5,7 +5,7 @@
 
 mod demo;
 
-pub use demo::{DEMO_PASSWORD, load_demo};
+pub use demo::{DEMO_PASSWORD, DEMO_TICKETS, load_demo};
 
 use serde_json::{Map, Value};
 use tandem_domain::person::Assignment;

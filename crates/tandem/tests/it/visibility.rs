@@ -564,7 +564,7 @@ test_both!(
             ids
         };
         let everything = ids(Admin, "").await;
-        assert_eq!(everything.len(), 27, "24 demo stories and 3 new tickets");
+        assert_eq!(everything.len(), tandem_app::seed::DEMO_TICKETS + 3, "the demo's tickets and 3 new ones");
         assert_eq!(ids(Erin, "").await, ids(Admin, &format!("&requester_id={}", w.id(Erin))).await);
         assert!(ids(Erin, "").await.contains(&w.erin_ticket));
         assert_eq!(ids(Bea, "").await, ids(Admin, &format!("&requester_id={}", w.id(Bea))).await);

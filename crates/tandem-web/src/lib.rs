@@ -7,6 +7,7 @@ mod api;
 mod error;
 mod extract;
 mod state;
+mod ui;
 
 use std::sync::Arc;
 
@@ -51,6 +52,7 @@ pub fn router(app: App, options: &WebOptions) -> Router {
         .route("/healthz", get(api::health::healthz))
         .route("/api/openapi.json", get(move || std::future::ready(Json(openapi.as_ref().clone()))))
         .merge(api)
+        .merge(ui::router())
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .fallback(|| async { ApiError::not_found() })
         .layer(DefaultBodyLimit::max(options.max_body_bytes))

@@ -2,6 +2,7 @@
 //! area of the product; every test built with `test_both!` runs on SQLite and on PostgreSQL.
 
 mod binary;
+mod browser;
 mod catalog;
 mod concurrency;
 mod demo_walk;

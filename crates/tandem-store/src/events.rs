@@ -74,3 +74,12 @@ pub async fn list(
     Ok(on_conn!(conn, c => sqlx::query_as::<_, EventView>(SQL)
         .bind(ticket).bind(after.map_or(0, |id| id.0)).bind(i64::from(limit)).fetch_all(&mut *c).await)?)
 }
+
+/// The latest `limit` events of a ticket, newest first (one walk down its index).
+pub async fn latest(conn: Conn<'_>, ticket: TicketId, limit: u32) -> Result<Vec<EventView>, StoreError> {
+    const SQL: &str = "SELECT e.id, e.ticket_id, e.actor_id, p.name AS actor_name, e.kind, e.data, e.at \
+         FROM ticket_events e LEFT JOIN people p ON p.id = e.actor_id \
+         WHERE e.ticket_id = $1 ORDER BY e.id DESC LIMIT $2";
+    Ok(on_conn!(conn, c => sqlx::query_as::<_, EventView>(SQL)
+        .bind(ticket).bind(i64::from(limit)).fetch_all(&mut *c).await)?)
+}

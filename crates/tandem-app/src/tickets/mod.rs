@@ -4,6 +4,7 @@
 mod attachments;
 mod create;
 mod events;
+mod latest_events;
 mod merge;
 mod messages;
 mod plan;

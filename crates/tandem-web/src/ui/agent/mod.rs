@@ -1,0 +1,40 @@
+//! The agent console: queues to work from, and the ticket page where agents answer, note, take
+//! and edit a ticket beside the requester's profile and history. Staff only: everyone else gets
+//! the same "not found" page a missing ticket gets, as the API answers them.
+
+mod edit;
+mod fields;
+mod format;
+mod profile;
+mod queues;
+mod reply;
+mod ticket;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use tandem_domain::TicketId;
+
+use super::UiError;
+use super::session::Viewer;
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/agent", get(queues::show))
+        .route("/agent/tickets/{id}", get(ticket::show))
+        // Replies carry attachments: the handler enforces the upload limit while it reads.
+        .route("/agent/tickets/{id}/messages", post(reply::submit).layer(DefaultBodyLimit::disable()))
+        .route("/agent/tickets/{id}/update", post(edit::update))
+        .route("/agent/tickets/{id}/take", post(edit::take))
+}
+
+/// Only agents and admins work the console.
+fn require_staff(viewer: &Viewer) -> Result<(), UiError> {
+    if viewer.principal.is_staff() { Ok(()) } else { Err(UiError::NotFound) }
+}
+
+/// A ticket number from the path; anything else is a ticket that does not exist.
+fn ticket_id(raw: &str) -> Result<TicketId, UiError> {
+    raw.parse::<i64>().map(TicketId).map_err(|_| UiError::NotFound)
+}

@@ -1,9 +1,0 @@
-//! (being written) The admin pages.
-
-use axum::Router;
-
-use crate::state::AppState;
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
-}

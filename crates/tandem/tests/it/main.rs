@@ -1,6 +1,8 @@
 //! Tandem's integration tests, in one binary (one link instead of many). Each module mirrors an
 //! area of the product; every test built with `test_both!` runs on SQLite and on PostgreSQL.
 
+mod admin_pages;
+mod agent_pages;
 mod binary;
 mod browser;
 mod catalog;
@@ -8,6 +10,7 @@ mod concurrency;
 mod demo_walk;
 mod directory;
 mod openapi;
+mod portal_pages;
 mod robustness;
 mod routing;
 mod storage_parity;

@@ -8,7 +8,13 @@ mod driver;
 mod page;
 mod shots;
 
+mod admin;
+mod catalog;
+mod csrf;
+mod form_errors;
+mod order_problem;
 mod signin;
+mod status_priority;
 
 use std::net::SocketAddr;
 
@@ -23,8 +29,8 @@ const DESKTOP: (u32, u32) = (1440, 900);
 
 /// The demo desk served on `127.0.0.1:<free port>` for the life of the test.
 pub struct Desk {
-    /// Held for the database: it lives as long as the desk.
-    _test: TestApp,
+    /// The desk in-process, for arranging and checking through the API (and it holds the database).
+    pub test: TestApp,
     pub base: String,
 }
 
@@ -37,7 +43,7 @@ impl Desk {
         let address = listener.local_addr().expect("a bound address");
         let service = test.router.clone().into_make_service_with_connect_info::<SocketAddr>();
         tokio::spawn(async move { axum::serve(listener, service).await.expect("serving the desk") });
-        Desk { _test: test, base: format!("http://{address}") }
+        Desk { test, base: format!("http://{address}") }
     }
 
     /// A fresh browser on this desk, signed in as nobody.

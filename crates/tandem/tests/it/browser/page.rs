@@ -64,11 +64,33 @@ impl Browser {
         self.find(css).await.prop("value").await.expect("a control's value").unwrap_or_default()
     }
 
+    /// Whether the element matching a CSS selector is shown (not hidden by the page's styles).
+    pub async fn shown(&self, css: &str) -> bool {
+        self.find(css).await.is_displayed().await.unwrap_or_else(|error| panic!("is `{css}` shown: {error}"))
+    }
+
+    /// Clicks something that changes the page in place (a label, a tab), not one that loads a page.
+    pub async fn click(&self, css: &str) {
+        self.find(css).await.click().await.unwrap_or_else(|error| panic!("clicking `{css}`: {error}"));
+    }
+
     /// Replaces what a field holds with `text`, typed key by key.
     pub async fn fill(&self, css: &str, text: &str) {
         let field = self.find(css).await;
         field.clear().await.unwrap_or_else(|error| panic!("clearing `{css}`: {error}"));
         field.send_keys(text).await.unwrap_or_else(|error| panic!("typing into `{css}`: {error}"));
+    }
+
+    /// Picks the option showing this text in a `<select>`, as a person picks it.
+    pub async fn choose(&self, css: &str, label: &str) {
+        let select = self.find(css).await;
+        select.select_by_label(label).await.unwrap_or_else(|error| panic!("choosing {label:?} in `{css}`: {error}"));
+    }
+
+    /// Picks the option with this value in a `<select>`.
+    pub async fn choose_value(&self, css: &str, value: &str) {
+        let select = self.find(css).await;
+        select.select_by_value(value).await.unwrap_or_else(|error| panic!("choosing {value:?} in `{css}`: {error}"));
     }
 
     /// Clicks something that loads a new page (a submit button, a link) and waits for that page.

@@ -45,6 +45,15 @@ impl Client {
         self.send(Method::GET, token, path, None).await
     }
 
+    /// A web page, as a browser signed in with this session token would ask for it.
+    pub async fn page(&self, session: &str, path: &str) -> anyhow::Result<Answer> {
+        let request = Request::builder()
+            .uri(format!("{}{path}", self.base))
+            .header(header::COOKIE, format!("tandem_session={session}"))
+            .body(Full::new(Bytes::new()))?;
+        self.exchange(request).await
+    }
+
     pub async fn post(&self, token: &str, path: &str, body: &Value) -> anyhow::Result<Answer> {
         self.send(Method::POST, Some(token), path, Some(serde_json::to_vec(body)?)).await
     }
@@ -64,6 +73,10 @@ impl Client {
             request = request.header(header::CONTENT_TYPE, "application/json");
         }
         let request = request.body(Full::new(Bytes::from(body.unwrap_or_default())))?;
+        self.exchange(request).await
+    }
+
+    async fn exchange(&self, request: Request<Full<Bytes>>) -> anyhow::Result<Answer> {
         let exchange = async {
             let response = self.http.request(request).await?;
             let status = response.status();

@@ -34,6 +34,33 @@ pub struct Args {
     seed: u64,
 }
 
+/// The web pages people wait on most, rendered whole (queue and ticket page), signed in with a
+/// session cookie as a browser would be.
+async fn page_steps(server: &Server, desk: &Arc<DeskFile>, args: &Args) -> Vec<crate::stats::StepStats> {
+    let budget = Budget::Operations(args.requests);
+    let (client, agent) = (server.client.clone(), desk.agent.token.clone());
+    let (queue, _) = run("agent console: queue page", budget, args.concurrency, move |_| {
+        let (client, agent) = (client.clone(), agent.clone());
+        async move {
+            let answer = success(client.page(&agent, "/agent?view=open").await)?;
+            Outcome::Ok((answer.status.as_u16(), ()))
+        }
+    })
+    .await;
+    let (client, admin, tickets, seed) =
+        (server.client.clone(), desk.admin.token.clone(), desk.tickets.max(1), args.seed);
+    let (ticket, _) = run("agent console: ticket page", budget, args.concurrency, move |n| {
+        let (client, admin) = (client.clone(), admin.clone());
+        let id = 1 + Rng::new(seed ^ 0x9A6E ^ n as u64).below(tickets);
+        async move {
+            let answer = success(client.page(&admin, &format!("/agent/tickets/{id}")).await)?;
+            Outcome::Ok((answer.status.as_u16(), ()))
+        }
+    })
+    .await;
+    vec![queue, ticket]
+}
+
 pub async fn run_scale(args: Args) -> anyhow::Result<()> {
     let desk = Arc::new(DeskFile::read(&args.token_file)?);
     let database = Database::parse(&desk.database_url)?;
@@ -92,6 +119,9 @@ pub async fn run_scale(args: Args) -> anyhow::Result<()> {
     })
     .await;
     report.step(&pages);
+    for step in page_steps(&server, &desk, &args).await {
+        report.step(&step);
+    }
     report.missing("full-text search", "not implemented yet");
     report.note("full-text search: Tandem has no search endpoint yet, so there is nothing to measure.");
 

@@ -7,96 +7,27 @@ mod builder;
 mod directory;
 mod rules;
 
-use axum::body::Body;
-use axum::http::{Method, Request};
 use tandem_testkit::TestResponse;
 
 use super::*;
+use crate::pages::{ADMIN, BEA, Browser, CASEY, ERIN, IVAN, csrf, location, text, unescape};
 
-const ADMIN: &str = "admin@harbor.example";
-const CASEY: &str = "casey@harbor.example";
-const IVAN: &str = "ivan@harbor.example";
-const BEA: &str = "bea@harbor.example";
-const ERIN: &str = "erin@example.com";
-
-/// A browser: the session cookie of one person, or none.
-struct Browser<'a> {
-    desk: &'a TestApp,
-    cookie: Option<String>,
-}
-
-impl<'a> Browser<'a> {
-    async fn of(desk: &'a TestApp, email: &str) -> Browser<'a> {
-        let token = desk.token(email).await;
-        Browser { desk, cookie: Some(format!("tandem_session={token}")) }
-    }
-
-    fn anonymous(desk: &'a TestApp) -> Browser<'a> {
-        Browser { desk, cookie: None }
-    }
-
-    async fn get(&self, path: &str) -> TestResponse {
-        let mut request = Request::builder().method(Method::GET).uri(path);
-        if let Some(cookie) = &self.cookie {
-            request = request.header("cookie", cookie);
-        }
-        self.desk.raw(request.body(Body::empty()).unwrap()).await
-    }
-
-    /// Posts a form exactly as given (no CSRF field added).
-    async fn post<K: AsRef<str>, V: AsRef<str>>(&self, path: &str, fields: &[(K, V)]) -> TestResponse {
-        let body: Vec<String> =
-            fields.iter().map(|(name, value)| format!("{}={}", encode(name.as_ref()), encode(value.as_ref()))).collect();
-        let mut request = Request::builder()
-            .method(Method::POST)
-            .uri(path)
-            .header("content-type", "application/x-www-form-urlencoded");
-        if let Some(cookie) = &self.cookie {
-            request = request.header("cookie", cookie);
-        }
-        self.desk.raw(request.body(Body::from(body.join("&"))).unwrap()).await
-    }
-
+/// The admin pages' way with the shared browser.
+impl Browser<'_> {
     /// Opens `page`, takes its CSRF token, and posts the fields to `action` with it.
     async fn submit<K: AsRef<str>, V: AsRef<str>>(&self, page: &str, action: &str, fields: &[(K, V)]) -> TestResponse {
-        let shown = self.get(page).await;
-        assert_eq!(shown.status, 200, "{page}: {}", text(&shown));
+        let shown = self.page(page).await;
         let mut all: Vec<(String, String)> =
             fields.iter().map(|(name, value)| (name.as_ref().to_owned(), value.as_ref().to_owned())).collect();
-        all.push(("_csrf".into(), csrf(&text(&shown))));
+        all.push(("_csrf".into(), csrf(&shown)));
         self.post(action, &all).await
     }
-}
-
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (byte as char).to_string(),
-            b' ' => "+".to_owned(),
-            _ => format!("%{byte:02X}"),
-        })
-        .collect()
-}
-
-fn text(response: &TestResponse) -> String {
-    String::from_utf8_lossy(&response.body).into_owned()
-}
-
-fn location(response: &TestResponse) -> &str {
-    response.headers.get("location").and_then(|value| value.to_str().ok()).unwrap_or_default()
 }
 
 /// A redirect after a save: 303 to `path` (with its `?done=` notice).
 fn assert_saved(response: &TestResponse, path_start: &str) {
     assert_eq!(response.status, 303, "{}", text(response));
     assert!(location(response).starts_with(path_start), "went to {}", location(response));
-}
-
-/// The page's CSRF token (every page with a form carries it).
-fn csrf(html: &str) -> String {
-    let marker = "name=\"_csrf\" value=\"";
-    let start = html.find(marker).expect("a page with a CSRF field") + marker.len();
-    html[start..].split('"').next().unwrap().to_owned()
 }
 
 /// The opening tag of the element with this id.

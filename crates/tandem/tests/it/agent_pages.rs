@@ -4,19 +4,16 @@
 //! People: Casey (lead of Customer Care), Cody (a plain Care agent added here), Ivan (lead of IT:
 //! an agent of another team), the admin, Bea (an employee) and Erin (an external customer).
 
-use axum::body::Body;
-use axum::http::Request;
 use serde_json::Value;
 use tandem_testkit::TestResponse;
 
 use super::*;
+use crate::pages::Part::{File, Text};
+use crate::pages::{
+    ADMIN, BEA, Browser, CASEY, ERIN, IVAN, Part, csrf, hidden, hidden_inputs, location, text, unescape,
+};
 
-const CASEY: &str = "casey@harbor.example";
 const CODY: &str = "cody@harbor.example";
-const IVAN: &str = "ivan@harbor.example";
-const ADMIN: &str = "admin@harbor.example";
-const BEA: &str = "bea@harbor.example";
-const ERIN: &str = "erin@example.com";
 const NOTE_LABEL: &str = "Internal note — only agents see this";
 
 /// The demo desk with Cody added to Customer Care, and a token for each person.
@@ -45,13 +42,17 @@ impl Console {
         &self.tokens.iter().find(|(who, _)| *who == email).expect("a known person").1
     }
 
+    /// The browser of `who` (`None`: signed out).
+    fn browser(&self, who: Option<&str>) -> Browser<'_> {
+        match who {
+            Some(who) => Browser::with_token(&self.desk, self.token(who)),
+            None => Browser::anonymous(&self.desk),
+        }
+    }
+
     /// A page as `who` sees it in the browser (`None`: signed out).
     async fn page(&self, who: Option<&str>, path: &str) -> TestResponse {
-        let mut request = Request::get(path);
-        if let Some(who) = who {
-            request = request.header("cookie", format!("tandem_session={}", self.token(who)));
-        }
-        self.desk.raw(request.body(Body::empty()).unwrap()).await
+        self.browser(who).get(path).await
     }
 
     /// Posts a url-encoded form as `who`.
@@ -62,17 +63,7 @@ impl Console {
         fields: &[(&str, &str)],
         extra: &[(&str, &str)],
     ) -> TestResponse {
-        let mut request = Request::post(path).header("content-type", "application/x-www-form-urlencoded");
-        if let Some(who) = who {
-            request = request.header("cookie", format!("tandem_session={}", self.token(who)));
-        }
-        for (name, value) in extra {
-            request = request.header(*name, *value);
-        }
-        let body: Vec<String> =
-            fields.iter().map(|(name, value)| format!("{}={}", encode(name), encode(value))).collect();
-        let body = body.join("&");
-        self.desk.raw(request.body(Body::from(body)).unwrap()).await
+        self.browser(who).post_with(path, fields, extra).await
     }
 
     /// Posts the composer (multipart, with an optional file) as `who`.
@@ -83,32 +74,17 @@ impl Console {
         fields: &[(&str, &str)],
         file: Option<(&str, &str)>,
     ) -> TestResponse {
-        let boundary = "XtandemBoundaryX";
-        let mut body = String::new();
-        for (name, value) in fields {
-            body.push_str(&format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            ));
-        }
+        let mut parts: Vec<Part<'_>> = fields.iter().map(|&(name, value)| Text(name, value)).collect();
         if let Some((filename, content)) = file {
-            body.push_str(&format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{filename}\"\r\n\
-                 Content-Type: text/plain\r\n\r\n{content}\r\n"
-            ));
+            parts.push(File("files", filename, "text/plain", content.as_bytes()));
         }
-        body.push_str(&format!("--{boundary}--\r\n"));
-        let request = Request::post(format!("/agent/tickets/{ticket}/messages"))
-            .header("content-type", format!("multipart/form-data; boundary={boundary}"))
-            .header("cookie", format!("tandem_session={}", self.token(who)))
-            .body(Body::from(body))
-            .unwrap();
-        self.desk.raw(request).await
+        self.browser(Some(who)).multipart(&format!("/agent/tickets/{ticket}/messages"), &parts).await
     }
 
     /// The session's CSRF token, from a page `who` can open.
     async fn csrf(&self, who: &str) -> String {
         let path = if who == BEA || who == ERIN { "/portal" } else { "/agent" };
-        hidden(&html(&self.page(Some(who), path).await), "_csrf")
+        csrf(&text(&self.page(Some(who), path).await))
     }
 
     /// A ticket's number, by its subject (read as the admin).
@@ -125,7 +101,7 @@ impl Console {
 
     /// The side form of a ticket page: every hidden input, plus the typed `values`.
     async fn side_form(&self, who: &str, id: i64, values: &[(&str, &str)]) -> Vec<(String, String)> {
-        let page = html(&self.page(Some(who), &format!("/agent/tickets/{id}")).await);
+        let page = text(&self.page(Some(who), &format!("/agent/tickets/{id}")).await);
         let side = &page[page.find("/update\"").expect("the side form")..];
         let mut fields = hidden_inputs(&side[..side.find("</form>").unwrap()]);
         fields.extend(values.iter().map(|(name, value)| ((*name).to_owned(), (*value).to_owned())));
@@ -133,60 +109,13 @@ impl Console {
     }
 
     async fn update(&self, who: &str, id: i64, form: &[(String, String)]) -> TestResponse {
-        let pairs: Vec<(&str, &str)> = form.iter().map(|(name, value)| (name.as_str(), value.as_str())).collect();
-        self.post(Some(who), &format!("/agent/tickets/{id}/update"), &pairs, &[]).await
+        self.browser(Some(who)).post(&format!("/agent/tickets/{id}/update"), form).await
     }
 }
 
 async fn team_id(desk: &TestApp, admin: &str, slug: &str) -> i64 {
     let teams = desk.get("/api/v1/teams", admin).await.json;
     teams.as_array().unwrap().iter().find(|team| team["slug"] == slug).unwrap()["id"].as_i64().unwrap()
-}
-
-/// Form encoding of one name or value.
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|byte| match byte {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (byte as char).to_string(),
-            b' ' => "+".to_owned(),
-            _ => format!("%{byte:02X}"),
-        })
-        .collect()
-}
-
-fn html(response: &TestResponse) -> String {
-    String::from_utf8(response.body.clone()).expect("an HTML page")
-}
-
-fn location(response: &TestResponse) -> &str {
-    response.headers.get("location").and_then(|value| value.to_str().ok()).unwrap_or_default()
-}
-
-/// Undoes HTML escaping (askama writes `&#38;`, `&#34;`, `&#39;`, `&#60;`, `&#62;`).
-fn unescape(text: &str) -> String {
-    [("&#34;", "\""), ("&#39;", "'"), ("&#60;", "<"), ("&#62;", ">"), ("&quot;", "\""), ("&lt;", "<"), ("&gt;", ">")]
-        .into_iter()
-        .chain([("&#38;", "&"), ("&amp;", "&")])
-        .fold(text.to_owned(), |text, (escaped, plain)| text.replace(escaped, plain))
-}
-
-/// Every `<input type="hidden" name=… value=…>` of a piece of HTML, in order.
-fn hidden_inputs(html: &str) -> Vec<(String, String)> {
-    let attribute = |tag: &str, name: &str| {
-        let start = tag.find(&format!("{name}=\""))? + name.len() + 2;
-        Some(unescape(&tag[start..start + tag[start..].find('"')?]))
-    };
-    html.split("<input type=\"hidden\" ")
-        .skip(1)
-        .filter_map(|rest| {
-            let tag = &rest[..rest.find('>')?];
-            Some((attribute(tag, "name")?, attribute(tag, "value")?))
-        })
-        .collect()
-}
-
-fn hidden(html: &str, name: &str) -> String {
-    hidden_inputs(html).into_iter().find(|(found, _)| found == name).map(|(_, value)| value).expect("the hidden input")
 }
 
 /// The ticket numbers a queue page lists, in order.
@@ -280,48 +209,48 @@ test_both!(
             (IVAN, "open", "status=new,open".to_owned()),
             (ADMIN, "open", "status=new,open".to_owned()),
         ] {
-            let page = html(&console.page(Some(who), &format!("/agent?view={view}")).await);
+            let page = text(&console.page(Some(who), &format!("/agent?view={view}")).await);
             let expected = api_ids(&console, who, &query).await;
             assert!(expected.len() <= 25, "{who} {view}: the demo fits on a page");
             assert_eq!(listed(&page), expected, "{who} {view}");
             assert!(page.contains("aria-current=\"page\""));
         }
-        let casey_open = html(&console.page(Some(CASEY), "/agent?view=open").await);
+        let casey_open = text(&console.page(Some(CASEY), "/agent?view=open").await);
         assert!(casey_open.contains("Is the decaf Swiss water processed?"));
         assert!(!casey_open.contains("Till 2 freezes"), "Casey's queues hold only Care tickets");
-        let casey_mine = html(&console.page(Some(CASEY), "/agent").await);
+        let casey_mine = text(&console.page(Some(CASEY), "/agent").await);
         assert!(casey_mine.contains("Wrong beans in my subscription box"), "the default tab is mine");
         assert!(casey_mine.contains("Erin Consumer") && casey_mine.contains("Waiting on customer"));
         assert!(casey_mine.contains("data-key=\"/\""), "the filter answers /");
 
         // Filters: a tag, a team, an audience, and the oldest first.
-        let billing = html(&console.page(Some(CASEY), "/agent?view=open&tag=Billing").await);
+        let billing = text(&console.page(Some(CASEY), "/agent?view=open&tag=Billing").await);
         assert_eq!(listed(&billing), api_ids(&console, CASEY, "status=new,open&tag=billing").await);
         assert!(billing.contains("I was charged twice for order HB-10501"));
         let care = team_id(&console.desk, console.token(ADMIN), "care").await;
-        let admin_care = html(&console.page(Some(ADMIN), &format!("/agent?view=open&team_id={care}")).await);
+        let admin_care = text(&console.page(Some(ADMIN), &format!("/agent?view=open&team_id={care}")).await);
         assert_eq!(listed(&admin_care), api_ids(&console, ADMIN, &format!("status=new,open&team_id={care}")).await);
-        let internal = html(&console.page(Some(ADMIN), "/agent?view=open&audience=internal").await);
+        let internal = text(&console.page(Some(ADMIN), "/agent?view=open&audience=internal").await);
         assert_eq!(listed(&internal), api_ids(&console, ADMIN, "status=new,open&audience=internal").await);
-        let newest = listed(&html(&console.page(Some(ADMIN), "/agent?view=open").await));
-        let mut oldest = listed(&html(&console.page(Some(ADMIN), "/agent?view=open&sort=oldest").await));
+        let newest = listed(&text(&console.page(Some(ADMIN), "/agent?view=open").await));
+        let mut oldest = listed(&text(&console.page(Some(ADMIN), "/agent?view=open&sort=oldest").await));
         oldest.reverse();
         assert_eq!(oldest, newest);
         let bad_tag = console.page(Some(CASEY), "/agent?view=open&tag=%21%21").await;
         assert_eq!(bad_tag.status, 200, "a tag that cannot be one lists nothing and says why");
-        assert!(listed(&html(&bad_tag)).is_empty());
+        assert!(listed(&text(&bad_tag)).is_empty());
 
         // Thirty more requests: the open queue pages by 25, forward and back to the start.
         for number in 0..30 {
             let new = json!({"subject": format!("Bulk question {number}"), "body": "?", "service": "product-question"});
             assert_eq!(console.desk.post("/api/v1/tickets", console.token(ERIN), &new).await.status, 201);
         }
-        let mut page = html(&console.page(Some(CASEY), "/agent?view=open").await);
+        let mut page = text(&console.page(Some(CASEY), "/agent?view=open").await);
         assert!(link(&page, "Back to first page").is_none());
         let mut walked = listed(&page);
         while let Some(next) = link(&page, "Next page") {
             assert_eq!(listed(&page).len(), 25, "only the last page is short");
-            page = html(&console.page(Some(CASEY), &next).await);
+            page = text(&console.page(Some(CASEY), &next).await);
             assert_eq!(link(&page, "Back to first page").as_deref(), Some("/agent?view=open"));
             walked.extend(listed(&page));
         }
@@ -334,7 +263,7 @@ test_both!(
     async fn the_ticket_page_shows_notes_profile_history_and_trail(backend: TestBackend) {
         let console = Console::new(backend).await;
         let id = console.ticket("Wrong beans in my subscription box").await;
-        let page = html(&console.page(Some(CASEY), &format!("/agent/tickets/{id}")).await);
+        let page = text(&console.page(Some(CASEY), &format!("/agent/tickets/{id}")).await);
         for expected in [
             "Wrong beans in my subscription box",
             &format!("#{id}"),
@@ -369,7 +298,7 @@ test_both!(
 
         // An employee's request: internal, with department and title, for IT's lead.
         let till = console.ticket("Till 2 freezes when taking card payments").await;
-        let page = html(&console.page(Some(IVAN), &format!("/agent/tickets/{till}")).await);
+        let page = text(&console.page(Some(IVAN), &format!("/agent/tickets/{till}")).await);
         for expected in ["Internal · employee", "Store Operations", "Barista", "bea@harbor.example", "Receipt printer"]
         {
             assert!(page.contains(expected), "Bea's ticket page lacks {expected:?}");
@@ -392,7 +321,7 @@ test_both!(
             ("send", "internal"),
         ];
         let posted = console.compose(CASEY, id, &note, Some(("roaster.txt", "call Tuesday"))).await;
-        assert_eq!(posted.status, 303, "{}", html(&posted));
+        assert_eq!(posted.status, 303, "{}", text(&posted));
         assert_eq!(location(&posted), format!("/agent/tickets/{id}?done=noted"));
         // A page without styles shows both buttons: the note button wins over the public mode.
         let noted =
@@ -407,7 +336,7 @@ test_both!(
         ];
         let replied = console.compose(CASEY, id, &reply, Some(("decaf.txt", "certificate"))).await;
         assert_eq!(location(&replied), format!("/agent/tickets/{id}?done=replied"));
-        let after = html(&console.page(Some(CASEY), location(&replied)).await);
+        let after = text(&console.page(Some(CASEY), location(&replied)).await);
         assert!(after.contains("Reply sent to Erin Consumer."));
         assert!(after.contains("Ask the roaster\nfirst") && after.contains("/files/"));
 
@@ -421,17 +350,17 @@ test_both!(
         assert_eq!(by_body("Yes, our decaf is Swiss water processed.")["channel"], "web");
         assert_eq!(agent_view["ticket"]["status"], "pending_customer");
         let customer_view = console.desk.get(&format!("/api/v1/tickets/{id}"), console.token(ERIN)).await;
-        let text = html(&customer_view);
-        assert!(text.contains("Swiss water processed") && text.contains("decaf.txt"));
+        let erin_sees = text(&customer_view);
+        assert!(erin_sees.contains("Swiss water processed") && erin_sees.contains("decaf.txt"));
         for secret in ["Ask the roaster", "Roaster says yes", "roaster.txt"] {
-            assert!(!text.contains(secret), "Erin must not see {secret:?}");
+            assert!(!erin_sees.contains(secret), "Erin must not see {secret:?}");
         }
 
         // An empty message comes back with the mode and status kept.
         let empty = [("_csrf", csrf.as_str()), ("visibility", "internal"), ("body", "  "), ("status", "solved")];
         let refused = console.compose(CASEY, id, &empty, None).await;
         assert_eq!(refused.status, 422);
-        let page = html(&refused);
+        let page = text(&refused);
         assert!(page.contains("Write your note first."));
         assert!(page.contains("id=\"mode-note\" checked") && page.contains("<option value=\"solved\" selected>"));
     }
@@ -453,7 +382,7 @@ test_both!(
         ];
         let form = console.side_form(CASEY, id, &edits).await;
         let saved = console.update(CASEY, id, &form).await;
-        assert_eq!(saved.status, 303, "{}", html(&saved));
+        assert_eq!(saved.status, 303, "{}", text(&saved));
         assert_eq!(location(&saved), format!("/agent/tickets/{id}?done=saved"));
         let ticket = console.api_ticket(CASEY, id).await["ticket"].clone();
         assert_eq!(ticket["status"], "pending_internal");
@@ -466,7 +395,7 @@ test_both!(
         // fresh ticket, and saving again applies only them.
         let refused = console.update(CASEY, id, &stale).await;
         assert_eq!(refused.status, 409);
-        let page = html(&refused);
+        let page = text(&refused);
         assert!(page.contains("changed this ticket while you were editing"), "{page}");
         assert!(page.contains("value=\"stale-edit\""), "the typed tags are kept");
         assert!(page.contains("<option value=\"low\" selected>Low</option>"), "the typed priority is kept");
@@ -490,7 +419,7 @@ test_both!(
         let form = console.side_form(CASEY, id, &[("fields.order_number", ""), ("priority", "high")]).await;
         let invalid = console.update(CASEY, id, &form).await;
         assert_eq!(invalid.status, 422);
-        let page = html(&invalid);
+        let page = text(&invalid);
         assert!(page.contains("id=\"side-fields-order_number-error\">`Order number` is required"), "{page}");
         assert!(page.contains("<option value=\"high\" selected>High</option>"));
         assert_eq!(console.api_ticket(CASEY, id).await["ticket"]["priority"], "low");
@@ -513,23 +442,23 @@ test_both!(
     async fn taking_a_ticket_and_taking_it_twice(backend: TestBackend) {
         let console = Console::new(backend).await;
         let id = console.ticket("Is the decaf Swiss water processed?").await;
-        let page = html(&console.page(Some(CODY), &format!("/agent/tickets/{id}")).await);
+        let page = text(&console.page(Some(CODY), &format!("/agent/tickets/{id}")).await);
         assert!(page.contains("data-key=\"t\">Take it</button>") && page.contains("Unassigned"));
         // The admin is in no team: they assign from the side form instead.
-        let admin_page = html(&console.page(Some(ADMIN), &format!("/agent/tickets/{id}")).await);
+        let admin_page = text(&console.page(Some(ADMIN), &format!("/agent/tickets/{id}")).await);
         assert!(!admin_page.contains("Take it</button>"));
         let csrf = console.csrf(CODY).await;
         let taken = console.post(Some(CODY), &format!("/agent/tickets/{id}/take"), &[("_csrf", &csrf)], &[]).await;
         assert_eq!(location(&taken), format!("/agent/tickets/{id}?done=taken"));
-        let page = html(&console.page(Some(CODY), location(&taken)).await);
+        let page = text(&console.page(Some(CODY), location(&taken)).await);
         assert!(page.contains("You took this ticket.") && page.contains("Assigned to Cody Care"));
         assert!(!page.contains("Take it</button>"));
         let csrf = console.csrf(CASEY).await;
         let second = console.post(Some(CASEY), &format!("/agent/tickets/{id}/take"), &[("_csrf", &csrf)], &[]).await;
         assert_eq!(second.status, 409);
-        assert!(html(&second).contains("Cody Care already has this ticket."));
+        assert!(text(&second).contains("Cody Care already has this ticket."));
         assert_eq!(console.api_ticket(ADMIN, id).await["ticket"]["assignee"]["name"], "Cody Care");
-        let mine = html(&console.page(Some(CODY), "/agent?view=mine").await);
+        let mine = text(&console.page(Some(CODY), "/agent?view=mine").await);
         assert!(listed(&mine).contains(&id));
     }
 );
@@ -552,7 +481,7 @@ test_both!(
             form.extend([("version", version.as_str()), ("orig.priority", "normal"), ("priority", "urgent")]);
             let refused = console.post(Some(CASEY), &update, &form, &[]).await;
             assert_eq!(refused.status, 403, "update with {token:?}");
-            assert!(html(&refused).contains("Reload the page"));
+            assert!(text(&refused).contains("Reload the page"));
             let note = [("_csrf", token), ("visibility", "internal"), ("body", "forged note")];
             assert_eq!(console.compose(CASEY, id, &note, None).await.status, 403, "note with {token:?}");
         }

@@ -1,5 +1,6 @@
 //! Tandem's integration tests, in one binary (one link instead of many). Each module mirrors an
 //! area of the product; every test built with `test_both!` runs on SQLite and on PostgreSQL.
+//! `pages` is not an area: it is the browser without a browser that the page tests share.
 
 mod admin_pages;
 mod agent_pages;
@@ -10,6 +11,7 @@ mod concurrency;
 mod demo_walk;
 mod directory;
 mod openapi;
+mod pages;
 mod portal_pages;
 mod robustness;
 mod routing;

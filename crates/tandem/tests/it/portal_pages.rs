@@ -4,138 +4,41 @@
 //! People of the demo: Erin (external), Olga (external, sees her organization's requests), Bea
 //! (employee), Casey (agent and lead of Customer Care), the admin, and nobody signed in.
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode};
+use axum::http::{Method, StatusCode};
 use serde_json::Value;
 use tandem_testkit::TestResponse;
 
 use super::*;
+use crate::pages::Part::{File, Text};
+use crate::pages::{ADMIN, BEA, Browser, CASEY, ERIN, Part, csrf, hidden, location, text};
 
-const ERIN: &str = "erin@example.com";
 const OLGA: &str = "olga@bayside.example";
-const BEA: &str = "bea@harbor.example";
-const CASEY: &str = "casey@harbor.example";
-const ADMIN: &str = "admin@harbor.example";
 
 /// Erin's demo request with a public reply and an internal note from Care.
 const WRONG_BEANS: &str = "Wrong beans in my subscription box";
 const WRONG_BEANS_REPLY: &str = "The right beans are on their way today";
 const WRONG_BEANS_NOTE: &str = "Warehouse picked from the wrong bin again";
 
-const BOUNDARY: &str = "----tandem-test-boundary";
-
-/// One part of a multipart form.
-enum Part<'a> {
-    Text(&'a str, &'a str),
-    /// Name, file name, content type, content.
-    File(&'a str, &'a str, &'a str, &'a [u8]),
-}
-use Part::{File, Text};
-
-/// A signed-in browser: the session cookie on every request.
-struct Browser<'a> {
-    desk: &'a TestApp,
-    token: String,
-}
-
-impl<'a> Browser<'a> {
-    async fn of(desk: &'a TestApp, email: &str) -> Browser<'a> {
-        Browser { desk, token: desk.token(email).await }
-    }
-
-    fn request(&self, method: Method, path: &str) -> axum::http::request::Builder {
-        Request::builder().method(method).uri(path).header("cookie", format!("tandem_session={}", self.token))
-    }
-
-    async fn get(&self, path: &str) -> TestResponse {
-        self.desk.raw(self.request(Method::GET, path).body(Body::empty()).unwrap()).await
-    }
-
-    /// A page that must answer 200, as text.
-    async fn page(&self, path: &str) -> String {
-        let response = self.get(path).await;
-        assert_eq!(response.status, StatusCode::OK, "GET {path}: {}", text(&response));
-        text(&response)
-    }
-
+/// The portal's ways with the shared browser.
+impl Browser<'_> {
     /// The CSRF token, as the portal's own forms carry it.
     async fn csrf(&self) -> String {
-        hidden(&self.page("/portal").await, "_csrf")
-    }
-
-    async fn multipart(&self, path: &str, parts: &[Part<'_>], headers: &[(&str, &str)]) -> TestResponse {
-        let mut request = self
-            .request(Method::POST, path)
-            .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"));
-        for (name, value) in headers {
-            request = request.header(*name, *value);
-        }
-        self.desk.raw(request.body(Body::from(multipart_body(parts))).unwrap()).await
+        csrf(&self.page("/portal").await)
     }
 
     /// A multipart form with the session's token first, as the page sends it.
     async fn send(&self, path: &str, parts: &[Part<'_>]) -> TestResponse {
         let csrf = self.csrf().await;
         let mut all = vec![Text("_csrf", &csrf)];
-        all.extend(parts.iter().map(|part| match part {
-            Text(name, value) => Text(name, value),
-            File(name, filename, kind, data) => File(name, filename, kind, data),
-        }));
-        self.multipart(path, &all, &[]).await
-    }
-
-    async fn urlencoded(&self, path: &str, body: &str, headers: &[(&str, &str)]) -> TestResponse {
-        let mut request = self.request(Method::POST, path).header("content-type", "application/x-www-form-urlencoded");
-        for (name, value) in headers {
-            request = request.header(*name, *value);
-        }
-        self.desk.raw(request.body(Body::from(body.to_owned())).unwrap()).await
+        all.extend(parts.iter().copied());
+        self.multipart(path, &all).await
     }
 
     /// The requests this person follows, as the app lists them.
     async fn request_count(&self) -> usize {
-        let response = self.desk.get("/api/v1/tickets?scope=requested&limit=100", &self.token).await;
+        let response = self.desk.get("/api/v1/tickets?scope=requested&limit=100", self.token()).await;
         response.json["items"].as_array().map(Vec::len).unwrap_or_default()
     }
-}
-
-fn multipart_body(parts: &[Part<'_>]) -> Vec<u8> {
-    let mut body = Vec::new();
-    for part in parts {
-        body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
-        match part {
-            Text(name, value) => {
-                body.extend_from_slice(format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes());
-                body.extend_from_slice(value.as_bytes());
-            }
-            File(name, filename, kind, data) => {
-                let head = format!(
-                    "Content-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\nContent-Type: {kind}\r\n\r\n"
-                );
-                body.extend_from_slice(head.as_bytes());
-                body.extend_from_slice(data);
-            }
-        }
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-    body
-}
-
-fn text(response: &TestResponse) -> String {
-    String::from_utf8_lossy(&response.body).into_owned()
-}
-
-fn location(response: &TestResponse) -> String {
-    let value = response.headers.get("location").unwrap_or_else(|| panic!("a redirect, got {}", response.status));
-    value.to_str().unwrap().to_owned()
-}
-
-/// The value of the hidden input named `name`.
-fn hidden(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html.find(&marker).unwrap_or_else(|| panic!("no hidden `{name}` in the page")) + marker.len();
-    html[start..].split('"').next().unwrap().to_owned()
 }
 
 /// The request number a form post redirected to (`/portal/requests/<n>?done=sent`).
@@ -251,7 +154,7 @@ test_both! {
             .await;
         let id = sent_request(&sent);
         assert_eq!(location(&sent), format!("/portal/requests/{id}?done=sent"));
-        let page = erin.page(&location(&sent)).await;
+        let page = erin.page(location(&sent)).await;
         for expected in [&format!("Request #{id} sent."), "Bag arrived torn", "HB-777", "Damaged", "photo.txt"] {
             assert!(page.contains(expected), "the request page shows {expected}");
         }
@@ -462,7 +365,7 @@ test_both! {
         let replied = erin.send(&format!("{path}/reply"), &reply).await;
         assert_eq!(replied.status, StatusCode::SEE_OTHER, "{}", text(&replied));
         assert_eq!(location(&replied), format!("{path}?done=replied"));
-        let page = erin.page(&location(&replied)).await;
+        let page = erin.page(location(&replied)).await;
         assert!(page.contains("Your reply was sent.") && page.contains("Here is a recording."));
         let file = page.split("<a href=\"/files/").nth(1).and_then(|rest| rest.split('"').next()).expect("a file link");
         let download = erin.get(&format!("/files/{file}")).await;
@@ -484,15 +387,15 @@ test_both! {
         let stale = hidden(&page, "version");
         api_message(&desk, CASEY, id, "Could you send the grinder's serial number?", "public").await;
         let csrf = erin.csrf().await;
-        let conflict = erin.urlencoded(&format!("{path}/solve"), &format!("_csrf={csrf}&version={stale}"), &[]).await;
+        let conflict = erin.post(&format!("{path}/solve"), &[("_csrf", &csrf), ("version", &stale)]).await;
         assert_eq!(conflict.status, StatusCode::CONFLICT);
         assert!(text(&conflict).contains("This request changed while you were reading it"));
 
         let page = erin.page(&path).await;
         let version = hidden(&page, "version");
-        let solved = erin.urlencoded(&format!("{path}/solve"), &format!("_csrf={csrf}&version={version}"), &[]).await;
+        let solved = erin.post(&format!("{path}/solve"), &[("_csrf", &csrf), ("version", &version)]).await;
         assert_eq!(solved.status, StatusCode::SEE_OTHER);
-        let page = erin.page(&location(&solved)).await;
+        let page = erin.page(location(&solved)).await;
         assert!(page.contains("Marked as solved.") && page.contains("<span class=\"status solved\""));
         assert!(!page.contains("Mark as solved</button>"), "a solved request cannot be solved again");
         assert!(page.contains("Replying opens it again."));
@@ -517,15 +420,15 @@ test_both! {
         let csrf = erin.csrf().await;
         let before = erin.request_count().await;
         let service = "/portal/services/order-problem";
-        assert_eq!(erin.multipart(service, &forged(None), &[]).await.status, StatusCode::FORBIDDEN);
-        assert_eq!(erin.multipart(service, &forged(Some("0000")), &[]).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(erin.multipart(service, &forged(None)).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(erin.multipart(service, &forged(Some("0000"))).await.status, StatusCode::FORBIDDEN);
         let cross_site = [("sec-fetch-site", "cross-site")];
-        assert_eq!(erin.multipart(service, &forged(Some(&csrf)), &cross_site).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(erin.multipart_with(service, &forged(Some(&csrf)), &cross_site).await.status, StatusCode::FORBIDDEN);
         let other_origin = [("origin", "https://evil.example"), ("host", "tandem.example")];
-        assert_eq!(erin.multipart(service, &forged(Some(&csrf)), &other_origin).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(erin.multipart_with(service, &forged(Some(&csrf)), &other_origin).await.status, StatusCode::FORBIDDEN);
         // A file before the token is not even read.
         let file_first = [File("files", "a.txt", "text/plain", b"a"), Text("_csrf", &csrf), Text("body", "x")];
-        assert_eq!(erin.multipart(service, &file_first, &[]).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(erin.multipart(service, &file_first).await.status, StatusCode::FORBIDDEN);
         assert_eq!(erin.request_count().await, before, "nothing was created");
 
         let token = desk.token(ERIN).await;
@@ -533,16 +436,16 @@ test_both! {
         let messages = async || desk.get(&format!("/api/v1/tickets/{id}"), &token).await.json["messages"].clone();
         let conversation: Value = messages().await;
         let reply = format!("/portal/requests/{id}/reply");
-        assert_eq!(erin.multipart(&reply, &[Text("body", "Forged")], &[]).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(erin.multipart(&reply, &[Text("body", "Forged")]).await.status, StatusCode::FORBIDDEN);
         let reply_parts = [Text("_csrf", &csrf), Text("body", "Forged")];
-        assert_eq!(erin.multipart(&reply, &reply_parts, &cross_site).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(erin.multipart_with(&reply, &reply_parts, &cross_site).await.status, StatusCode::FORBIDDEN);
         let solve = format!("/portal/requests/{id}/solve");
         let version = hidden(&erin.page(&format!("/portal/requests/{id}")).await, "version");
-        assert_eq!(erin.urlencoded(&solve, &format!("version={version}"), &[]).await.status, StatusCode::FORBIDDEN);
-        let wrong = format!("_csrf=0000&version={version}");
-        assert_eq!(erin.urlencoded(&solve, &wrong, &[]).await.status, StatusCode::FORBIDDEN);
-        let right = format!("_csrf={csrf}&version={version}");
-        assert_eq!(erin.urlencoded(&solve, &right, &cross_site).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(erin.post(&solve, &[("version", &version)]).await.status, StatusCode::FORBIDDEN);
+        let wrong = [("_csrf", "0000"), ("version", version.as_str())];
+        assert_eq!(erin.post(&solve, &wrong).await.status, StatusCode::FORBIDDEN);
+        let right = [("_csrf", csrf.as_str()), ("version", version.as_str())];
+        assert_eq!(erin.post_with(&solve, &right, &cross_site).await.status, StatusCode::FORBIDDEN);
         assert_eq!(messages().await, conversation, "no reply was added");
         let ticket = desk.get(&format!("/api/v1/tickets/{id}"), &token).await.json;
         assert_eq!(ticket["ticket"]["status"], "pending_customer", "and it was not solved");
@@ -550,9 +453,9 @@ test_both! {
         // Someone else's request cannot be answered or solved either.
         let bea = Browser::of(&desk, BEA).await;
         let bea_csrf = bea.csrf().await;
-        let answer = bea.multipart(&reply, &[Text("_csrf", &bea_csrf), Text("body", "Hi")], &[]).await;
+        let answer = bea.multipart(&reply, &[Text("_csrf", &bea_csrf), Text("body", "Hi")]).await;
         assert_eq!(answer.status, StatusCode::NOT_FOUND);
-        let solve_it = bea.urlencoded(&solve, &format!("_csrf={bea_csrf}&version={version}"), &[]).await;
+        let solve_it = bea.post(&solve, &[("_csrf", &bea_csrf), ("version", &version)]).await;
         assert_eq!(solve_it.status, StatusCode::NOT_FOUND);
     }
 }

@@ -47,7 +47,10 @@ fn flag(index: usize, part: &str) -> (String, String) {
     (format!("field-{index}-{part}"), "true".into())
 }
 
-fn with(mut fields: Vec<(String, String)>, more: impl IntoIterator<Item = Vec<(String, String)>>) -> Vec<(String, String)> {
+fn with(
+    mut fields: Vec<(String, String)>,
+    more: impl IntoIterator<Item = Vec<(String, String)>>,
+) -> Vec<(String, String)> {
     for extra in more {
         fields.extend(extra);
     }

@@ -161,7 +161,7 @@ test_both! {
 fn next_page(html: &str) -> Option<String> {
     let end = html.find("\" rel=\"next\"")?;
     let start = html[..end].rfind("href=\"")? + "href=\"".len();
-    Some(html[start..end].replace("&#38;", "&").replace("&amp;", "&"))
+    Some(unescape(&html[start..end]))
 }
 
 fn now() -> i64 {

@@ -1,0 +1,20 @@
+//! Inbound email as pure code: a raw RFC 5322 message becomes an [`Inbound`] (addresses,
+//! threading keys, a display body with quoted history trimmed, sanitized HTML, attachments) and
+//! a [`Kind`] that says whether it is a conversation at all (auto-replies, bounces and list
+//! traffic are not).
+//!
+//! Nothing here does IO or reads the clock: the app layer decides what to store and where to
+//! thread, from what this crate extracts. Every input must come back as a value, never a panic;
+//! the shared corpus test in `crates/tandem/tests/it/mail_corpus.rs` holds it to that.
+
+mod classify;
+mod html;
+mod parse;
+mod subject;
+mod trim;
+
+pub use classify::Kind;
+pub use html::sanitize_html;
+pub use parse::{Address, Attachment, Inbound, ParseError, parse};
+pub use subject::ticket_number;
+pub use trim::trim_reply;

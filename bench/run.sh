@@ -64,6 +64,8 @@ if $smoke; then
         "$bench" scale "${desk[@]}" "${tandem[@]}" --requests 50 --starts 1
         "$bench" crash "${desk[@]}" "${tandem[@]}" --rounds 2 --min-ms 100 --max-ms 300
         "$bench" overload "${desk[@]}" "${tandem[@]}" --concurrency 64 --seconds 2
+        "$bench" generate --demo --database-url "$(url_for "$backend" demo_smoke)" --token-file "$work/$backend-demo.json"
+        "$bench" scale --token-file "$work/$backend-demo.json" "${tandem[@]}" --requests 20 --starts 1
     done
     if [ -n "$pg" ]; then
         # Nothing timed, but it fails if the two nodes disagree (a ticket missing on the other node,
@@ -80,6 +82,11 @@ for backend in "${backends[@]}"; do
     # as in the reference figures of other help desks.
     generate "$backend" w1 0
     "$bench" w1 --token-file "$work/$backend-w1.json" "${tandem[@]}"
+done
+for backend in "${backends[@]}"; do
+    # The pages on the demo organization a newcomer clicks through (`tandem serve --demo`).
+    "$bench" generate --demo --database-url "$(url_for "$backend" demo)" --token-file "$work/$backend-demo.json"
+    "$bench" scale --token-file "$work/$backend-demo.json" "${tandem[@]}"
 done
 for size in $sizes; do
     for backend in "${backends[@]}"; do

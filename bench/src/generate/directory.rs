@@ -89,6 +89,8 @@ pub const AGENT_ID: i64 = 2;
 pub const CUSTOMER_ID: i64 = 3;
 pub const ORG_CUSTOMER_ID: i64 = 4;
 pub const QUEUE_TEAM_ID: i64 = 1;
+/// The slug of the team with `QUEUE_TEAM_ID` (the first provider team).
+pub const QUEUE_TEAM_SLUG: &str = PROVIDER_TEAMS[0].0;
 pub const BENCH_ORGANIZATION_ID: i64 = 1;
 pub const W1_SERVICE: &str = "care-customers";
 pub const BENCH_EMAILS: [&str; 4] =

@@ -17,15 +17,19 @@ use tandem_store::{ConnectOptions, Store};
 use crate::db::{Database, mib};
 use crate::desk_file::{Account, DeskFile};
 use crate::rng::Rng;
-use directory::{BENCH_EMAILS, QUEUE_TEAM_ID, W1_SERVICE};
+use directory::{BENCH_EMAILS, QUEUE_TEAM_SLUG, W1_SERVICE};
 use sink::Sink;
 use tickets::TicketWriter;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Tickets to generate (about five messages each).
-    #[arg(long)]
-    tickets: u64,
+    #[arg(long, required_unless_present = "demo")]
+    tickets: Option<u64>,
+    /// Load Tandem's own demo organization (Harbor Coffee, as `tandem serve --demo` shows it)
+    /// instead of generating a desk, so the pages can be timed on the data a newcomer clicks through.
+    #[arg(long, conflicts_with = "tickets")]
+    demo: bool,
     /// sqlite://PATH or postgres://USER@HOST:PORT/tandem_bench_NAME; it is emptied first.
     #[arg(long)]
     database_url: String,
@@ -40,6 +44,13 @@ pub struct Args {
 const CHUNK: u64 = 10_000;
 
 pub async fn run(args: Args) -> anyhow::Result<()> {
+    match args.tickets {
+        Some(tickets) if !args.demo => generate(&args, tickets).await,
+        _ => demo(&args).await,
+    }
+}
+
+async fn generate(args: &Args, tickets: u64) -> anyhow::Result<()> {
     let started = Instant::now();
     let database = Database::parse(&args.database_url)?;
     database.recreate().await?;
@@ -51,13 +62,13 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     let indexes = indexes::drop_secondary(&mut sink).await?;
     let now = jiff::Timestamp::now().as_millisecond();
     let mut rng = Rng::new(args.seed);
-    let (directory, directory_rows) = directory::build(&mut rng, args.tickets, now - 3 * 365 * 24 * 3_600_000);
+    let (directory, directory_rows) = directory::build(&mut rng, tickets, now - 3 * 365 * 24 * 3_600_000);
     sink.execute("BEGIN".into()).await?;
     for rows in directory_rows {
         sink.write(rows).await?;
     }
     sink.execute("COMMIT".into()).await?;
-    let counts = load_tickets(&mut sink, directory, args.tickets, args.seed, now).await?;
+    let counts = load_tickets(&mut sink, directory, tickets, args.seed, now).await?;
     let loaded = started.elapsed();
     indexes::create(&mut sink, indexes).await?;
     if matches!(database, Database::Postgres(_)) {
@@ -66,13 +77,14 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     sink.finish().await?;
     let indexed = started.elapsed();
 
-    let desk = issue_tokens(&args.database_url, args.tickets, now).await?;
+    let accounts = BenchAccounts { emails: BENCH_EMAILS, queue_team: QUEUE_TEAM_SLUG, service: W1_SERVICE };
+    let desk = issue_tokens(&args.database_url, tickets, now, &accounts).await?;
     desk.write(&args.token_file)?;
     let size = database.size().await?;
     println!(
         "generated {} tickets, {} messages, {} events on {} in {:.1} s (rows {:.1} s, indexes {:.1} s); \
          database {}; desk file {}",
-        args.tickets,
+        tickets,
         counts.messages,
         counts.events,
         database.backend_name(),
@@ -144,16 +156,60 @@ async fn settle_postgres(sink: &mut Sink) -> anyhow::Result<()> {
     sink.execute("VACUUM ANALYZE".into()).await
 }
 
+/// The demo's stand-ins for the bench accounts: the admin, Casey of Customer Care (whose queue is
+/// listed), Erin (a customer) and Olga (who follows all of Bayside's requests).
+const DEMO_ACCOUNTS: BenchAccounts = BenchAccounts {
+    emails: ["admin@harbor.example", "casey@harbor.example", "erin@example.com", "olga@bayside.example"],
+    queue_team: "care",
+    service: "product-question",
+};
+
+/// Tandem's demo organization in a fresh database, loaded by the same code as `tandem demo`.
+async fn demo(args: &Args) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let database = Database::parse(&args.database_url)?;
+    database.recreate().await?;
+    let store = Store::connect(&ConnectOptions::new(&args.database_url)).await.context("connecting with Tandem")?;
+    store.migrate().await?;
+    let app = App::new(store, Limits::default());
+    let now = jiff::Timestamp::now().as_millisecond();
+    tandem_app::seed::load_demo(&app, now).await.context("loading the demo organization")?;
+    app.close().await;
+    let tickets = tandem_app::seed::DEMO_TICKETS as u64;
+    let desk = issue_tokens(&args.database_url, tickets, now, &DEMO_ACCOUNTS).await?;
+    desk.write(&args.token_file)?;
+    println!(
+        "loaded the demo organization ({tickets} tickets) on {} in {:.1} s; database {}; desk file {}",
+        database.backend_name(),
+        started.elapsed().as_secs_f64(),
+        mib(database.size().await?),
+        args.token_file.display()
+    );
+    Ok(())
+}
+
+/// Who the load acts as: admin, agent of the queue team, customer, customer with organization
+/// access (in that order), the queue team's slug and the service customers file requests with.
+struct BenchAccounts {
+    emails: [&'static str; 4],
+    queue_team: &'static str,
+    service: &'static str,
+}
+
 /// API tokens for the bench accounts, issued by the app itself (so they are hashed exactly as
 /// Tandem checks them).
-async fn issue_tokens(url: &str, tickets: u64, now: i64) -> anyhow::Result<DeskFile> {
+async fn issue_tokens(url: &str, tickets: u64, now: i64, bench: &BenchAccounts) -> anyhow::Result<DeskFile> {
     let store = Store::connect(&ConnectOptions::new(url)).await?;
     let app = App::new(store, Limits::default());
     let mut accounts = Vec::new();
-    for (index, email) in BENCH_EMAILS.iter().enumerate() {
+    for email in bench.emails {
         let token = app.create_api_token(email, "bench", now).await.with_context(|| format!("token for {email}"))?;
-        accounts.push(Account { email: (*email).to_owned(), person_id: index as i64 + 1, token });
+        let person_id = app.principal(&token, now).await?.person_id.0;
+        accounts.push(Account { email: email.to_owned(), person_id, token });
     }
+    let admin = app.principal(&accounts[0].token, now).await?;
+    let teams = app.list_teams(&admin).await?;
+    let queue_team = teams.iter().find(|team| team.slug == bench.queue_team).context("the queue team")?.id.0;
     app.close().await;
     let [admin, agent, customer, org_customer] =
         <[Account; 4]>::try_from(accounts).map_err(|_| anyhow::anyhow!("four bench accounts"))?;
@@ -164,7 +220,7 @@ async fn issue_tokens(url: &str, tickets: u64, now: i64) -> anyhow::Result<DeskF
         agent,
         customer,
         org_customer,
-        queue_team_id: QUEUE_TEAM_ID,
-        service: W1_SERVICE.to_owned(),
+        queue_team_id: queue_team,
+        service: bench.service.to_owned(),
     })
 }

@@ -13,6 +13,7 @@ mod catalog;
 mod csrf;
 mod form_errors;
 mod order_problem;
+mod shortcuts;
 mod signin;
 mod status_priority;
 

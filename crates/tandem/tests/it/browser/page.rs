@@ -5,6 +5,7 @@
 use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::elements::Element;
 use serde_json::{Value, json};
 
@@ -103,6 +104,26 @@ impl Browser {
         let target = self.find(css).await;
         target.click().await.unwrap_or_else(|error| panic!("clicking `{css}`: {error}"));
         self.wait_for_new_page(&format!("clicking `{css}`")).await;
+    }
+
+    /// Presses one key on the keyboard, wherever the focus is (a shortcut, when it is on the page).
+    pub async fn press(&self, key: char) {
+        let keys =
+            KeyActions::new("keyboard".into()).then(KeyAction::Down { value: key }).then(KeyAction::Up { value: key });
+        self.client.perform_actions(keys).await.unwrap_or_else(|error| panic!("pressing {key:?}: {error}"));
+    }
+
+    /// Presses a key that loads a new page (a shortcut that opens something) and waits for it.
+    pub async fn press_and_wait(&self, key: char) {
+        self.script("window.__tandemOldPage = true;", vec![]).await;
+        self.press(key).await;
+        self.wait_for_new_page(&format!("pressing {key:?}")).await;
+    }
+
+    /// The id of the element that has the focus.
+    pub async fn focused_id(&self) -> String {
+        let focused = self.client.active_element().await.expect("the focused element");
+        focused.attr("id").await.expect("an id attribute").unwrap_or_default()
     }
 
     /// Waits until the marked document has been replaced by a fully loaded one.

@@ -13,6 +13,7 @@ pub mod auth;
 pub mod catalog;
 pub mod directory;
 pub mod idempotency;
+pub mod jobs;
 pub mod mail;
 pub mod passwords;
 pub mod routing;

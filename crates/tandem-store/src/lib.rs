@@ -14,6 +14,7 @@ mod sql;
 pub mod attachments;
 pub mod events;
 pub mod idempotency;
+pub mod jobs;
 pub mod inbound;
 pub mod login_failures;
 pub mod mailboxes;

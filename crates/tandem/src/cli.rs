@@ -46,6 +46,8 @@ enum Command {
         #[arg(long)]
         demo: bool,
     },
+    /// Run background jobs only (no web server), beside or instead of the ones `serve` runs.
+    Worker,
     /// Apply pending database migrations and exit.
     Migrate,
     /// Load the Harbor Coffee demo organization into an empty database.
@@ -112,6 +114,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             init_tracing(&config);
             let app = open(&config).await?;
             crate::serve::serve(app, &config, demo).await
+        }
+        Command::Worker => {
+            init_tracing(&config);
+            let app = open(&config).await?;
+            crate::serve::worker(app).await
         }
         Command::Migrate => {
             open(&config).await?.close().await;

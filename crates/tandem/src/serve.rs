@@ -1,9 +1,11 @@
-//! `tandem serve`: load the demo if asked, bind, serve until SIGINT or SIGTERM, close cleanly.
+//! `tandem serve`: load the demo if asked, bind, serve HTTP and run background jobs side by side
+//! until SIGINT or SIGTERM, close cleanly. `tandem worker`: the jobs alone.
 
 use std::net::SocketAddr;
 
 use anyhow::Context;
 use tandem_app::App;
+use tandem_app::jobs::{PurgeFinishedJobs, Registry, WorkerOptions};
 use tandem_web::WebOptions;
 
 use crate::config::Config;
@@ -30,17 +32,45 @@ pub async fn serve(app: App, config: &Config, demo: bool) -> anyhow::Result<()> 
         println!("The desk is empty. Create its first admin with `tandem admin create --email E --name N`,");
         println!("or start with the demo organization: `tandem serve --demo` on a fresh data directory.");
     }
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = tokio::spawn(run_worker(app.clone(), stopped));
+    let served = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await
-        .context("serving HTTP")?;
+        .context("serving HTTP");
+    // Whichever way HTTP ended, the worker stops too and finishes the job it is running.
+    let _ = stop.send(true);
+    worker.await.context("the job worker panicked")?;
+    served?;
     app.close().await;
     tracing::info!("stopped");
     Ok(())
 }
 
+/// `tandem worker`: runs background jobs (no HTTP) until SIGINT or SIGTERM.
+pub async fn worker(app: App) -> anyhow::Result<()> {
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = tokio::spawn(run_worker(app.clone(), stopped));
+    println!("Tandem worker running background jobs (stop with Ctrl-C)");
+    shutdown_signal().await;
+    let _ = stop.send(true);
+    worker.await.context("the job worker panicked")?;
+    app.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// The node's job worker: every standard job kind and schedule, on the real clock.
+async fn run_worker(app: App, stopped: tokio::sync::watch::Receiver<bool>) {
+    let options = WorkerOptions::default();
+    tracing::info!(worker.node = %options.node, "job worker {} started", options.node);
+    let worker = app.worker(Registry::standard(), vec![PurgeFinishedJobs::schedule()], options);
+    worker.run(crate::cli::now, stopped).await;
+}
+
 fn print_banner(address: SocketAddr, demo: bool, loaded_demo: bool, took: std::time::Duration) {
     println!("Tandem is listening on http://{address} (ready in {} ms)", took.as_millis());
+    println!("  Web:     http://{address}/         (open it in a browser and sign in)");
     println!("  API:     http://{address}/api/v1   (described at http://{address}/api/openapi.json)");
     println!("  Health:  http://{address}/healthz");
     if demo {

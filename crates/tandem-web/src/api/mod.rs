@@ -2,6 +2,7 @@
 //! OpenAPI document cannot drift apart.
 
 pub mod health;
+mod jobs;
 mod organizations;
 mod people;
 mod rules;
@@ -34,6 +35,7 @@ use crate::state::AppState;
         (name = "catalog", description = "Services and their request forms"),
         (name = "routing", description = "Rules that send new tickets to the right team"),
         (name = "tickets", description = "Requests, their conversation, attachments and audit trail"),
+        (name = "jobs", description = "The background job queue: jobs parked after their last attempt"),
     )
 )]
 struct ApiDoc;
@@ -78,6 +80,8 @@ pub fn router(options: &WebOptions) -> OpenApiRouter<AppState> {
         .routes(routes!(tickets::remove_follower))
         .routes(routes!(ticket_messages::list_messages, ticket_messages::post_message))
         .routes(routes!(uploads::download))
+        .routes(routes!(jobs::list_parked_jobs))
+        .routes(routes!(jobs::retry_job))
         .merge(uploads);
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
 }

@@ -10,6 +10,7 @@ mod catalog;
 mod concurrency;
 mod demo_walk;
 mod directory;
+mod jobs;
 mod openapi;
 mod pages;
 mod portal_pages;

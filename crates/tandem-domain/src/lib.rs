@@ -8,6 +8,7 @@ mod macros;
 
 pub mod access;
 pub mod audience;
+pub mod calendar;
 pub mod form;
 pub mod ids;
 pub mod person;

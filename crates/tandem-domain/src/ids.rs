@@ -43,3 +43,11 @@ id_type!(
     /// One entry of a ticket's audit trail.
     EventId
 );
+id_type!(
+    /// An email address that feeds a team's queue.
+    MailboxId
+);
+id_type!(
+    /// One message a mailbox received, kept whole with what became of it.
+    InboundMessageId
+);

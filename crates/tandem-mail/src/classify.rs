@@ -11,7 +11,7 @@ use mail_parser::{Message, MimeHeaders};
 pub enum Kind {
     /// Written by a person to the desk: it opens or continues a ticket.
     Conversation,
-    /// Sent by a machine on someone's behalf: vacation notices, read receipts, feedback reports.
+    /// Sent by a machine: vacation notices, read receipts, abuse and feedback reports.
     AutoReply,
     /// A delivery failure report; `failed` holds the addresses that could not be reached.
     Bounce { failed: Vec<String> },
@@ -116,14 +116,31 @@ const BOUNCE_SUBJECTS: [&str; 12] = [
 
 /// Bounces that are not RFC 3464 reports (qmail, old Exchange, many hosted MTAs).
 fn looks_like_bounce(message: &Message<'_>) -> bool {
-    let from = message.from().and_then(|list| list.first()).and_then(|addr| addr.address()).unwrap_or_default();
-    let local = from.split('@').next().unwrap_or_default().to_ascii_lowercase();
+    let from = message.from().and_then(|list| list.first());
+    let address = from.and_then(|addr| addr.address()).unwrap_or_default();
+    let local = address.split('@').next().unwrap_or_default().to_ascii_lowercase();
+    // `MAILER-DAEMON <>`: some MTAs give the name and an empty address.
+    let name = from.and_then(|addr| addr.name()).unwrap_or_default().trim().to_ascii_lowercase();
     let subject = message.subject().unwrap_or_default().to_lowercase();
-    let machine_sender = BOUNCE_SENDERS.iter().any(|sender| local == *sender) || header(message, "Return-Path") == "<>";
-    machine_sender && BOUNCE_SUBJECTS.iter().any(|words| subject.contains(words))
+    // MAILER-DAEMON is never a person, whatever its subject says.
+    let daemon = local == "mailer-daemon"
+        || local == "double-bounce"
+        || name == "mailer-daemon"
+        || header(message, "Return-Path").to_ascii_lowercase().contains("mailer-daemon");
+    let machine_sender = BOUNCE_SENDERS.iter().any(|sender| local == *sender || name == *sender)
+        || header(message, "Return-Path") == "<>";
+    let ses_report = || {
+        // Amazon SES forwards bounces as SNS notifications: a JSON body, no report structure.
+        message.body_text(0).is_some_and(|text| {
+            text.trim_start().starts_with('{')
+                && (text.contains("\"notificationType\":\"Bounce\"")
+                    || text.contains("\\\"notificationType\\\":\\\"Bounce\\\""))
+        })
+    };
+    daemon || (machine_sender && BOUNCE_SUBJECTS.iter().any(|words| subject.contains(words))) || ses_report()
 }
 
-const AUTO_SUBJECTS: [&str; 9] = [
+const AUTO_SUBJECTS: [&str; 10] = [
     "automatic reply:",
     "auto reply:",
     "auto-reply:",
@@ -133,6 +150,8 @@ const AUTO_SUBJECTS: [&str; 9] = [
     "out-of-office",
     "abwesenheitsnotiz",
     "réponse automatique",
+    // Microsoft's junk-mail feedback (JMRP) reports, which are not RFC 5965 multipart/reports.
+    "complaint about message from",
 ];
 
 fn is_auto_reply(message: &Message<'_>) -> bool {
@@ -144,9 +163,17 @@ fn is_auto_reply(message: &Message<'_>) -> bool {
         || message.header_raw("X-Autoreply").is_some()
         || message.header_raw("X-Autorespond").is_some()
         || precedence == "auto_reply"
-        // A null envelope sender is reserved for automatic mail (RFC 5321 §4.5.5).
+        // A null envelope sender is reserved for automatic mail (RFC 5321 §4.5.5); cloud
+        // notification services (Amazon SNS) send only machine notifications.
         || header(message, "Return-Path") == "<>"
         || AUTO_SUBJECTS.iter().any(|start| subject.starts_with(start))
+        || sender_domain(message).ends_with(".amazonaws.com")
+}
+
+/// The From address's domain, lower-case ("" without one).
+fn sender_domain(message: &Message<'_>) -> String {
+    let from = message.from().and_then(|list| list.first()).and_then(|addr| addr.address()).unwrap_or_default();
+    from.rsplit_once('@').map(|(_, domain)| domain.to_ascii_lowercase()).unwrap_or_default()
 }
 
 fn is_list(message: &Message<'_>) -> bool {

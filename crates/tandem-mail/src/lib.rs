@@ -15,6 +15,6 @@ mod trim;
 
 pub use classify::Kind;
 pub use html::sanitize_html;
-pub use parse::{Address, Attachment, Inbound, ParseError, parse};
+pub use parse::{Address, Attachment, Inbound, ParseError, is_address, parse};
 pub use subject::ticket_number;
 pub use trim::trim_reply;

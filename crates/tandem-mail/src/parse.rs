@@ -34,7 +34,8 @@ pub struct Inbound {
     pub dedup_key: String,
     pub in_reply_to: Vec<String>,
     pub references: Vec<String>,
-    pub from: Address,
+    /// The sender; always present for a [`Kind::Conversation`], maybe absent for machine mail.
+    pub from: Option<Address>,
     pub to: Vec<Address>,
     pub cc: Vec<Address>,
     pub subject: String,
@@ -76,7 +77,12 @@ pub fn parse(raw: &[u8]) -> Result<Inbound, ParseError> {
     if message.headers().is_empty() {
         return Err(ParseError::Unparsable);
     }
-    let from = sender(&message).ok_or(ParseError::NoSender)?;
+    let kind = classify(&message);
+    let from = sender(&message);
+    // A person must be answerable; machines (MAILER-DAEMON <>) often have no address at all.
+    if from.is_none() && kind == Kind::Conversation {
+        return Err(ParseError::NoSender);
+    }
     let message_id =
         message.message_id().map(clean_id).filter(|id| !id.is_empty() && id.chars().count() <= MAX_ID_CHARS);
     let dedup_key = match &message_id {
@@ -95,7 +101,7 @@ pub fn parse(raw: &[u8]) -> Result<Inbound, ParseError> {
         text: text_body(&message),
         html: html_body(&message),
         attachments: attachments(&message),
-        kind: classify(&message),
+        kind,
         size: raw.len(),
     })
 }
@@ -118,7 +124,7 @@ fn addresses(list: Option<&mail_parser::Address<'_>>) -> Vec<Address> {
 }
 
 /// A plausible mailbox: one `@`, something on each side, no spaces or control characters.
-pub(crate) fn is_address(email: &str) -> bool {
+pub fn is_address(email: &str) -> bool {
     let Some((local, domain)) = email.split_once('@') else { return false };
     !local.is_empty()
         && domain.contains('.')
@@ -201,7 +207,7 @@ mod tests {
             Subject: Re: Broken grinder [#12]\r\nMessage-ID: <abc@example.com>\r\nIn-Reply-To: <x1@harbor.example>\r\n\
             References: <x0@harbor.example> <x1@harbor.example>\r\n\r\nIt still grinds.\r\n";
         let inbound = parse(raw).unwrap();
-        assert_eq!(inbound.from, Address { email: "erin@example.com".into(), name: Some("Erin".into()) });
+        assert_eq!(inbound.from, Some(Address { email: "erin@example.com".into(), name: Some("Erin".into()) }));
         assert_eq!(inbound.cc[0].email, "olga@bayside.example");
         assert_eq!(inbound.message_id.as_deref(), Some("abc@example.com"));
         assert_eq!(inbound.dedup_key, "abc@example.com");
@@ -227,6 +233,8 @@ mod tests {
         assert_eq!(parse(b"").unwrap_err(), ParseError::Unparsable);
         assert_eq!(parse(b"Subject: hi\r\n\r\nbody\r\n").unwrap_err(), ParseError::NoSender);
         assert_eq!(parse(b"From: nobody\r\nSubject: hi\r\n\r\nbody\r\n").unwrap_err(), ParseError::NoSender);
+        let daemon = parse(b"From: MAILER-DAEMON <>\r\nSubject: Mail delivery failed\r\n\r\nbody\r\n").unwrap();
+        assert_eq!((daemon.from, daemon.kind), (None, Kind::Bounce { failed: Vec::new() }));
     }
 
     #[test]

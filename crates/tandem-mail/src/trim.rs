@@ -75,8 +75,11 @@ fn attribution_len(lines: &[&str]) -> Option<usize> {
     if is_attribution(lines[0]) {
         return Some(1);
     }
+    // Wrapped: a first half that carries the date ("On Mon, Apr 2, 2012 at 6:26 PM, Megan <m@x>"),
+    // so a short reply line right above an attribution is never taken for its first half.
     let next = lines.get(1)?;
-    (!lines[0].trim().is_empty() && is_attribution(&format!("{} {}", lines[0].trim(), next.trim()))).then_some(2)
+    let first_half = lines[0].chars().any(|c| c.is_ascii_digit()) && !is_quote(lines[0]) && !is_quote(next);
+    (first_half && is_attribution(&format!("{} {}", lines[0].trim(), next.trim()))).then_some(2)
 }
 
 const SEPARATORS: [&str; 4] = ["original message", "ursprüngliche nachricht", "message d'origine", "mensaje original"];
@@ -117,6 +120,7 @@ mod tests {
         assert_eq!(trim_reply("Hello\n\nOn Mon, Apr 2, 2012 at 6:26 PM, Megan <m@x.com> wrote:\n\n> Hi\n"), "Hello");
         assert_eq!(trim_reply("Hello\nOn Mon, Apr 2, 2012 at 6:26 PM, Megan <m@x.com>\nwrote:\n> Hi"), "Hello");
         assert_eq!(trim_reply("On 04/02/2012 06:26 PM, Megan One wrote:\n> Hi \nHello"), "Hello");
+        assert_eq!(trim_reply("Hello\n> On 22 Aug 2015, at 19:21, Adam <a@x.com> wrote:\n>\n> Hi there!"), "Hello");
         assert_eq!(trim_reply("Le 3 avr. 2012 à 16:19, bob a écrit :\n> Salut\nBonjour"), "Bonjour");
     }
 

@@ -58,6 +58,9 @@ enum Command {
     /// Manage admins.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Email: receive messages into a mailbox.
+    #[command(subcommand)]
+    Mail(MailCommand),
     /// Print the documented default configuration (a tandem.toml to start from).
     DefaultConfig,
     /// Load the configuration, report what it resolves to, and exit non-zero if it is invalid.
@@ -73,6 +76,17 @@ enum TokenCommand {
         /// A label to recognize the token by.
         #[arg(long, default_value = "cli")]
         name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum MailCommand {
+    /// Ingest one raw message (RFC 5322) from standard input, as an MTA's pipe delivers it. Prints
+    /// the outcome as JSON; exits 75 (temporary failure) when nothing could be stored.
+    Ingest {
+        /// The mailbox's name (`care`), as listed by GET /api/v1/mailboxes.
+        #[arg(long)]
+        mailbox: String,
     },
 }
 
@@ -143,6 +157,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{token}");
             Ok(())
         }
+        Command::Mail(MailCommand::Ingest { mailbox }) => crate::mail::ingest_stdin(&config, &mailbox).await,
         Command::Admin(AdminCommand::Create { email, name, password_stdin }) => {
             let password = if password_stdin { Some(read_line()?) } else { None };
             let app = open(&config).await?;

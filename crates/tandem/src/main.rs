@@ -2,6 +2,7 @@
 
 mod cli;
 mod config;
+mod mail;
 mod serve;
 
 use std::process::ExitCode;

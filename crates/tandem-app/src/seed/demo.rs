@@ -69,6 +69,7 @@ async fn build_directory(builder: &Builder) -> Result<HashMap<&'static str, Prin
     ];
     for (slug, name, email, agent) in teams {
         let team = builder.team(slug, name, None).await?;
+        builder.mailbox(&team, "harbor.example").await?;
         principals.insert(email, builder.agent(&team, email, agent, TeamRole::Lead).await?);
     }
     // IT hands new tickets out in turn; the others keep a queue agents take from.

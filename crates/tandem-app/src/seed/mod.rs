@@ -20,6 +20,7 @@ use crate::catalog::{ServiceInput, ServiceView};
 use crate::directory::organizations::{OrganizationInput, OrganizationView};
 use crate::directory::people::{NewPerson, PersonView};
 use crate::directory::teams::{MemberInput, TeamInput, TeamView};
+use crate::mail::{MailboxInput, MailboxView};
 use crate::tickets::{NewMessage, NewTicket, TicketDetail};
 use crate::{App, AppError, passwords};
 
@@ -78,6 +79,17 @@ impl Builder {
             assignment: Assignment::Queue,
         };
         self.app.create_team(&self.admin, input, self.now).await
+    }
+
+    /// The team's mailbox, named by its slug: `care` receives `care@<domain>`.
+    pub async fn mailbox(&self, team: &TeamView, domain: &str) -> Result<MailboxView, AppError> {
+        let input = MailboxInput {
+            name: team.slug.clone(),
+            address: format!("{}@{domain}", team.slug),
+            team_id: team.id,
+            service_id: None,
+        };
+        self.app.create_mailbox(&self.admin, input, self.now).await
     }
 
     pub async fn organization(&self, name: &str, domain: Option<&str>) -> Result<OrganizationView, AppError> {

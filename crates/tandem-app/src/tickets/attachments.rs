@@ -106,7 +106,7 @@ pub(crate) async fn claim(
 }
 
 /// The last path component, without control characters, at most 200 characters.
-fn safe_filename(raw: &str) -> String {
+pub(crate) fn safe_filename(raw: &str) -> String {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or_default();
     let clean: String = base.chars().filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>')).take(200).collect();
     let clean = clean.trim().trim_start_matches('.').to_owned();
@@ -115,7 +115,7 @@ fn safe_filename(raw: &str) -> String {
 
 /// A `type/subtype` made of token characters, lowercased; anything else is stored as an opaque
 /// byte stream.
-fn safe_content_type(raw: &str) -> String {
+pub(crate) fn safe_content_type(raw: &str) -> String {
     let essence = raw.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     let token =
         |part: &str| !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric() || "!#$&-^_.+".contains(c));

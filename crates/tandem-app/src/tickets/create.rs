@@ -220,7 +220,7 @@ async fn record_creation(
     Ok(())
 }
 
-async fn round_robin(tx: &mut Tx, team: TeamId) -> Result<Option<PersonId>, AppError> {
+pub(crate) async fn round_robin(tx: &mut Tx, team: TeamId) -> Result<Option<PersonId>, AppError> {
     let (members, last) = teams::round_robin_state(tx.conn(), team).await?;
     let next = next_round_robin(&members, last);
     if let Some(next) = next {

@@ -1,8 +1,8 @@
 //! Tickets: create, read, list, change, converse, attach, merge. Every read goes through
 //! [`access`], every write through one transaction that also appends the audit trail.
 
-mod attachments;
-mod create;
+pub(crate) mod attachments;
+pub(crate) mod create;
 mod events;
 mod latest_events;
 mod merge;

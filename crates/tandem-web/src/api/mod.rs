@@ -3,6 +3,7 @@
 
 pub mod health;
 mod jobs;
+mod mail;
 mod organizations;
 mod people;
 mod rules;
@@ -36,6 +37,7 @@ use crate::state::AppState;
         (name = "routing", description = "Rules that send new tickets to the right team"),
         (name = "tickets", description = "Requests, their conversation, attachments and audit trail"),
         (name = "jobs", description = "The background job queue: jobs parked after their last attempt"),
+        (name = "email", description = "Mailboxes and the messages they received (admins)"),
     )
 )]
 struct ApiDoc;
@@ -82,6 +84,10 @@ pub fn router(options: &WebOptions) -> OpenApiRouter<AppState> {
         .routes(routes!(uploads::download))
         .routes(routes!(jobs::list_parked_jobs))
         .routes(routes!(jobs::retry_job))
+        .routes(routes!(mail::list_mailboxes, mail::create_mailbox))
+        .routes(routes!(mail::update_mailbox))
+        .routes(routes!(mail::list_inbound))
+        .routes(routes!(mail::show_inbound_raw))
         .merge(uploads);
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
 }

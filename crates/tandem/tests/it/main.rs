@@ -11,6 +11,7 @@ mod concurrency;
 mod demo_walk;
 mod directory;
 mod jobs;
+mod mail;
 mod openapi;
 mod pages;
 mod portal_pages;

@@ -210,6 +210,9 @@ fn redacted(config: &Config) -> Config {
     {
         shown.database_url = format!("{scheme}://{user}:***@{host}");
     }
+    for account in &mut shown.mail.imap {
+        account.password = "***".to_owned();
+    }
     shown
 }
 

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use serde::{Deserialize, Serialize};
+use tandem_app::mail::ImapAccount;
 
 /// Every setting of a Tandem node.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -24,6 +25,7 @@ pub struct Config {
     pub log_format: LogFormat,
     pub limits: LimitsConfig,
     pub database: DatabaseConfig,
+    pub mail: MailConfig,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,6 +59,23 @@ pub struct DatabaseConfig {
     pub sqlite_readers: u32,
 }
 
+/// Email in: IMAP folders `tandem serve` polls, each delivering into a Tandem mailbox.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MailConfig {
+    /// Seconds between two polling rounds of every IMAP account.
+    pub poll_seconds: u64,
+    /// `[[mail.imap]]` tables: mailbox, host, port, security ("tls" or "plain"), username,
+    /// password, and optionally folder (INBOX) and ca_file (a PEM CA to trust).
+    pub imap: Vec<ImapAccount>,
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        MailConfig { poll_seconds: 60, imap: Vec::new() }
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -67,6 +86,7 @@ impl Default for Config {
             log_format: LogFormat::Text,
             limits: LimitsConfig::default(),
             database: DatabaseConfig::default(),
+            mail: MailConfig::default(),
         }
     }
 }
@@ -145,6 +165,9 @@ const EXAMPLE_HEADER: &str = "\
 # database_url: sqlite://PATH or postgres://USER@HOST:PORT/DB; empty means SQLite in data_dir.
 # log: tracing filter, e.g. \"info,sqlx=warn\". log_format: text or json.
 # [limits]: request body, upload, page size and concurrent request limits. [database]: pool sizes.
+# [mail]: poll_seconds between IMAP rounds; each [[mail.imap]] table fetches one folder into a
+# mailbox: mailbox = \"care\", host, port, security = \"tls\" or \"plain\", username, password,
+# optional folder = \"INBOX\" and ca_file (see docs/email.md).
 
 ";
 
@@ -243,6 +266,24 @@ mod tests {
         std::fs::write(&file, "[limits]\nmax_pages = 50\n").unwrap();
         let error = Config::load(Some(&file), std::iter::empty()).unwrap_err().to_string();
         assert!(error.contains("max_pages"), "{error}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn imap_accounts_come_from_the_file() {
+        let dir = std::env::temp_dir().join(format!("tandem-config-imap-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("tandem.toml");
+        let account = "[mail]\npoll_seconds = 5\n[[mail.imap]]\nmailbox = \"care\"\nhost = \"imap.example.com\"\n\
+            port = 993\nsecurity = \"tls\"\nusername = \"care\"\npassword = \"s3cret\"\n";
+        std::fs::write(&file, account).unwrap();
+        let config = Config::load(Some(&file), std::iter::empty()).unwrap();
+        assert_eq!(config.mail.poll_seconds, 5);
+        let imap = &config.mail.imap[0];
+        assert_eq!((imap.mailbox.as_str(), imap.port, imap.folder.as_str()), ("care", 993, "INBOX"));
+        std::fs::write(&file, account.replace("tls", "starttls")).unwrap();
+        let error = Config::load(Some(&file), std::iter::empty()).unwrap_err().to_string();
+        assert!(error.contains("security"), "{error}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

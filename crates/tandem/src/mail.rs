@@ -1,12 +1,16 @@
-//! `tandem mail ingest`: one raw message from standard input into a mailbox, the way an MTA's
-//! pipe transport delivers (Postfix `pipe`, Exim `pipe`, procmail, fetchmail's `--mda`).
+//! Email in, from the binary's side: `tandem mail ingest` takes one raw message from standard
+//! input, the way an MTA's pipe transport delivers (Postfix `pipe`, Exim `pipe`, procmail); and
+//! `tandem serve` polls the configured IMAP accounts ([`fetch_loop`]).
 
 use std::io::Read;
+use std::time::Duration;
 
 use anyhow::Context;
+use tandem_app::App;
+use tokio::sync::watch;
 
 use crate::cli::{now, open};
-use crate::config::Config;
+use crate::config::{Config, MailConfig};
 
 /// The exit status MTAs read as "try again later" (sysexits.h `EX_TEMPFAIL`): nothing was stored,
 /// so the message must stay queued at the MTA, not bounce back to its sender.
@@ -27,6 +31,42 @@ pub async fn ingest_stdin(config: &Config, mailbox: &str) -> anyhow::Result<()> 
         Err(error) => {
             eprintln!("tandem: the message was not stored, try again later: {error}");
             std::process::exit(EX_TEMPFAIL)
+        }
+    }
+}
+
+/// Longest one account's round may take before it is abandoned (the server stopped answering);
+/// what it stored stays stored, what it had not acknowledged is fetched again next round.
+const ROUND_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// Polls every IMAP account each `poll_seconds` until `stopped` turns true. One account's failure
+/// is logged and never stops the others. Several nodes may poll the same account: ingestion is
+/// exactly-once in the database, so the worst case is a message fetched twice, stored once.
+pub async fn fetch_loop(app: App, mail: MailConfig, mut stopped: watch::Receiver<bool>) {
+    if mail.imap.is_empty() {
+        return;
+    }
+    let mut tick = tokio::time::interval(Duration::from_secs(mail.poll_seconds.max(1)));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = stopped.changed() => return,
+        }
+        for account in &mail.imap {
+            match tokio::time::timeout(ROUND_TIMEOUT, app.fetch_imap(account, now)).await {
+                Ok(Ok(report)) if report.taken > 0 => tracing::info!(
+                    mailbox.name = %account.mailbox, mail.taken = report.taken, mail.new = report.new,
+                    "fetched {} messages for mailbox {}", report.taken, account.mailbox
+                ),
+                Ok(Ok(_)) => {}
+                Ok(Err(error)) => {
+                    tracing::warn!(mailbox.name = %account.mailbox, "IMAP round for mailbox {} failed: {error}", account.mailbox)
+                }
+                Err(_) => {
+                    tracing::warn!(mailbox.name = %account.mailbox, "IMAP round for mailbox {} timed out", account.mailbox)
+                }
+            }
         }
     }
 }

@@ -33,6 +33,7 @@ pub async fn serve(app: App, config: &Config, demo: bool) -> anyhow::Result<()> 
         println!("or start with the demo organization: `tandem serve --demo` on a fresh data directory.");
     }
     let (stop, stopped) = tokio::sync::watch::channel(false);
+    let fetcher = tokio::spawn(crate::mail::fetch_loop(app.clone(), config.mail.clone(), stopped.clone()));
     let worker = tokio::spawn(run_worker(app.clone(), stopped));
     let served = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
@@ -41,6 +42,7 @@ pub async fn serve(app: App, config: &Config, demo: bool) -> anyhow::Result<()> 
     // Whichever way HTTP ended, the worker stops too and finishes the job it is running.
     let _ = stop.send(true);
     worker.await.context("the job worker panicked")?;
+    fetcher.await.context("the IMAP fetcher panicked")?;
     served?;
     app.close().await;
     tracing::info!("stopped");

@@ -47,7 +47,8 @@ impl App {
         let own_domains: Vec<String> = received.own_addresses.iter().filter_map(|a| domain(a)).collect();
         let sender = person_for(tx.conn(), from, &own_domains, now).await?;
         if let Some(id) = &message.message_id
-            && let Some(ticket) = tandem_store::inbound::ticket_of_message_ids(tx.conn(), std::slice::from_ref(id)).await?
+            && let Some(ticket) =
+                tandem_store::inbound::ticket_of_message_ids(tx.conn(), std::slice::from_ref(id)).await?
         {
             // The same message reached another of our mailboxes first: it is on its ticket already.
             let outcome = Outcome {

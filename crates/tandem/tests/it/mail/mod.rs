@@ -2,6 +2,8 @@
 //! threading, exactly once, noise and poison), and the shared corpus of real messages.
 
 mod corpus;
+mod dovecot;
+mod imap;
 mod ingest;
 mod mailboxes;
 mod noise;

@@ -19,7 +19,10 @@ const EX_TEMPFAIL: i32 = 75;
 pub async fn ingest_stdin(config: &Config, mailbox: &str) -> anyhow::Result<()> {
     let mut raw = Vec::new();
     std::io::stdin().lock().read_to_end(&mut raw).context("reading the message from standard input")?;
-    let app = open(config).await?;
+    let app = match open(config).await {
+        Ok(app) => app,
+        Err(error) => temporary_failure(&error),
+    };
     let ingested = app.ingest_email(mailbox, &raw, now()).await;
     app.close().await;
     match ingested {
@@ -28,11 +31,14 @@ pub async fn ingest_stdin(config: &Config, mailbox: &str) -> anyhow::Result<()> 
             Ok(())
         }
         Err(tandem_app::AppError::NotFound(what)) => anyhow::bail!("no such {what}: `{mailbox}`"),
-        Err(error) => {
-            eprintln!("tandem: the message was not stored, try again later: {error}");
-            std::process::exit(EX_TEMPFAIL)
-        }
+        Err(error) => temporary_failure(&error),
     }
+}
+
+/// Nothing was stored (the database is unreachable, or failed): tell the MTA to keep the message.
+fn temporary_failure(error: &dyn std::fmt::Display) -> ! {
+    eprintln!("tandem: the message was not stored, try again later: {error:#}");
+    std::process::exit(EX_TEMPFAIL)
 }
 
 /// Longest one account's round may take before it is abandoned (the server stopped answering);

@@ -1,6 +1,7 @@
 //! The email channel, inbound: mailboxes (admins only), ingesting raw messages (new tickets,
 //! threading, exactly once, noise and poison), and the shared corpus of real messages.
 
+mod command;
 mod corpus;
 mod dovecot;
 mod imap;

@@ -18,6 +18,7 @@ pub mod mail;
 pub mod passwords;
 pub mod routing;
 pub mod seed;
+pub mod standards;
 pub mod tickets;
 
 use tandem_store::Store;

@@ -44,6 +44,14 @@ id_type!(
     EventId
 );
 id_type!(
+    /// A business-hours calendar.
+    CalendarId
+);
+id_type!(
+    /// A service standard (SLA or OLA).
+    StandardId
+);
+id_type!(
     /// An email address that feeds a team's queue.
     MailboxId
 );

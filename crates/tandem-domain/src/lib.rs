@@ -15,6 +15,7 @@ pub mod mail;
 pub mod person;
 pub mod principal;
 pub mod routing;
+pub mod standard;
 pub mod tags;
 pub mod ticket;
 pub mod validate;
@@ -27,6 +28,7 @@ pub use mail::InboundOutcome;
 pub use person::{Assignment, Connection, PersonKind, Stakeholder, TeamKind, TeamRole};
 pub use principal::{Membership, Principal};
 pub use routing::{RoutingFacts, RuleActions, RuleConditions};
+pub use standard::{Metric, TargetState};
 pub use ticket::{Channel, MessageVisibility, Priority, TicketStatus};
 pub use validate::FieldErrors;
 

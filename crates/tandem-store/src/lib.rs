@@ -23,6 +23,8 @@ pub mod organizations;
 pub mod people;
 pub mod routing_rules;
 pub mod services;
+pub mod standards;
+pub mod targets;
 pub mod teams;
 pub mod ticket_list;
 pub mod tickets;

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 
 use anyhow::Context;
 use tandem_app::App;
-use tandem_app::jobs::{PurgeFinishedJobs, Registry, WorkerOptions};
+use tandem_app::jobs::{Registry, WorkerOptions};
 use tandem_web::WebOptions;
 
 use crate::config::Config;
@@ -66,7 +66,7 @@ pub async fn worker(app: App) -> anyhow::Result<()> {
 async fn run_worker(app: App, stopped: tokio::sync::watch::Receiver<bool>) {
     let options = WorkerOptions::default();
     tracing::info!(worker.node = %options.node, "job worker {} started", options.node);
-    let worker = app.worker(Registry::standard(), vec![PurgeFinishedJobs::schedule()], options);
+    let worker = app.worker(Registry::standard(), Registry::standard_schedules(), options);
     worker.run(crate::cli::now, stopped).await;
 }
 

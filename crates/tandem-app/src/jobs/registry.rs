@@ -26,7 +26,12 @@ impl std::fmt::Debug for Registry {
 impl Registry {
     /// Every job kind Tandem itself defines.
     pub fn standard() -> Registry {
-        Registry::default().with::<super::PurgeFinishedJobs>()
+        Registry::default().with::<super::PurgeFinishedJobs>().with::<crate::standards::ScanStandards>()
+    }
+
+    /// The periodic work every node schedules (each period's job runs once across nodes).
+    pub fn standard_schedules() -> Vec<super::Schedule> {
+        vec![super::PurgeFinishedJobs::schedule(), crate::standards::ScanStandards::schedule()]
     }
 
     /// Adds a job kind.

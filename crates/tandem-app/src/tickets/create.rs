@@ -184,6 +184,7 @@ async fn insert_ticket(
         tickets::add_follower(tx.conn(), id, *follower).await?;
     }
     record_creation(tx, principal, id, &stored, plan.rule, assignee, now).await?;
+    crate::standards::refresh(tx.conn(), id, None, now).await?;
     Ok(MessageView {
         id: message_id,
         ticket_id: id,

@@ -88,6 +88,8 @@ impl App {
         tickets::update(tx.conn(), id, ticket.version, &state, now)
             .await?
             .ok_or_else(|| AppError::version_conflict("ticket"))?;
+        let public_side = (visibility == MessageVisibility::Public).then_some(side);
+        crate::standards::refresh(tx.conn(), id, public_side, now).await?;
         let actor = Some(principal.person_id);
         record(
             tx.conn(),

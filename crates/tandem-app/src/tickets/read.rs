@@ -59,7 +59,13 @@ impl App {
             .into_iter()
             .map(|follower| person(access, follower.person_id, follower.name, None))
             .collect::<Vec<PersonSummary>>();
-        Ok(TicketDetail { ticket: ticket_out(access, ticket), messages, messages_next_cursor, followers })
+        Ok(TicketDetail {
+            ticket: ticket_out(access, ticket),
+            messages,
+            messages_next_cursor,
+            followers,
+            targets: Vec::new(),
+        })
     }
 
     /// A ticket just created with only its first message: one read for its names, the message as
@@ -77,6 +83,7 @@ impl App {
             messages,
             messages_next_cursor: None,
             followers: Vec::new(),
+            targets: Vec::new(),
         })
     }
 

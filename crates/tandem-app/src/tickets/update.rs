@@ -86,6 +86,7 @@ impl App {
             tickets::replace_tags(tx.conn(), id, &next.tags).await?;
         }
         record_changes(&mut tx, principal.person_id, &current, &next, now).await?;
+        crate::standards::refresh(tx.conn(), id, None, now).await?;
         let updated = tickets::get(tx.conn(), id).await?.ok_or(AppError::NotFound("ticket"))?;
         tx.commit().await?;
         Ok(ticket_out(access, updated))

@@ -92,6 +92,9 @@ pub struct TicketDetail {
     /// Set when the conversation continues: fetch it from the messages endpoint.
     pub messages_next_cursor: Option<String>,
     pub followers: Vec<PersonSummary>,
+    /// The service standard's targets as of the request (agents only; see `standards`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<crate::standards::TargetView>,
 }
 
 pub(crate) fn person(access: TicketAccess, id: PersonId, name: String, email: Option<String>) -> PersonSummary {

@@ -8,6 +8,7 @@ mod organizations;
 mod people;
 mod rules;
 mod services;
+mod standards;
 mod sessions;
 mod teams;
 mod ticket_messages;
@@ -37,6 +38,7 @@ use crate::state::AppState;
         (name = "routing", description = "Rules that send new tickets to the right team"),
         (name = "tickets", description = "Requests, their conversation, attachments and audit trail"),
         (name = "jobs", description = "The background job queue: jobs parked after their last attempt"),
+        (name = "standards", description = "Business-hours calendars and service standards (SLAs and OLAs)"),
         (name = "email", description = "Mailboxes and the messages they received (admins)"),
     )
 )]
@@ -84,6 +86,8 @@ pub fn router(options: &WebOptions) -> OpenApiRouter<AppState> {
         .routes(routes!(uploads::download))
         .routes(routes!(jobs::list_parked_jobs))
         .routes(routes!(jobs::retry_job))
+        .routes(routes!(standards::list_calendars, standards::create_calendar))
+        .routes(routes!(standards::list_standards, standards::create_standard))
         .routes(routes!(mail::list_mailboxes, mail::create_mailbox))
         .routes(routes!(mail::update_mailbox))
         .routes(routes!(mail::list_inbound))

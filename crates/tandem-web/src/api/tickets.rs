@@ -51,7 +51,8 @@ pub async fn create_ticket(
     Ok((StatusCode::CREATED, etag(detail.ticket.version), Json(detail)))
 }
 
-/// One ticket with its conversation (internal notes for agents only).
+/// One ticket with its conversation (internal notes for agents only) and, for agents, the
+/// service standard's targets: state, due time and business minutes left.
 #[utoipa::path(get, path = "/tickets/{id}", tag = "tickets", params(("id" = i64, Path)),
     responses((status = 200, body = TicketDetail), (status = 404, body = ErrorBody)))]
 pub async fn show_ticket(
@@ -59,7 +60,7 @@ pub async fn show_ticket(
     Auth(principal): Auth,
     Path(id): Path<i64>,
 ) -> ApiResult<(HeaderMap, Json<TicketDetail>)> {
-    let detail = state.app.get_ticket(&principal, TicketId(id)).await?;
+    let detail = state.app.get_ticket_with_targets(&principal, TicketId(id), crate::now()).await?;
     Ok((etag(detail.ticket.version), Json(detail)))
 }
 

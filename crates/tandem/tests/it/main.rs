@@ -17,6 +17,7 @@ mod pages;
 mod portal_pages;
 mod robustness;
 mod routing;
+mod standards;
 mod storage_parity;
 mod store;
 mod tickets;

@@ -8,6 +8,7 @@ mod format;
 mod profile;
 mod queues;
 mod reply;
+mod targets;
 mod ticket;
 
 use axum::Router;

@@ -17,6 +17,7 @@ use super::edit::{SideDraft, SideForm};
 use super::format::{When, priority_label, status_label};
 use super::profile::{HistoryRow, Profile, TrailRow};
 use super::reply::Composer;
+use super::targets::TargetLine;
 use super::{require_staff, ticket_id};
 use crate::state::AppState;
 use crate::ui::layout::Layout;
@@ -44,6 +45,7 @@ pub(super) struct Loaded {
     pub profile: Profile,
     pub history: Vec<HistoryRow>,
     pub trail: Vec<TrailRow>,
+    pub targets: Vec<TargetLine>,
 }
 
 /// Reads the ticket page's data. A ticket the viewer sees only as its requester (a staff member's
@@ -56,11 +58,12 @@ pub(super) async fn load(state: &AppState, viewer: &Viewer, id: TicketId) -> Res
 async fn load_from(state: &AppState, viewer: &Viewer, id: TicketId, after: Option<String>) -> Result<Loaded, UiError> {
     let principal = &viewer.principal;
     let app = &state.app;
-    let detail = app.get_ticket(principal, id).await?;
+    let detail = app.get_ticket_with_targets(principal, id, crate::now()).await?;
     if detail.ticket.view != ViewKind::Agent {
         return Err(UiError::NotFound);
     }
     let ticket = detail.ticket;
+    let targets = super::targets::lines(&detail.targets);
     let paged = after.is_some();
     let (messages, later_messages) = match after {
         Some(cursor) => {
@@ -100,6 +103,7 @@ async fn load_from(state: &AppState, viewer: &Viewer, id: TicketId, after: Optio
         ticket,
         teams,
         members,
+        targets,
     })
 }
 
@@ -149,6 +153,7 @@ pub(super) struct TicketPage {
     profile: Profile,
     history: Vec<HistoryRow>,
     trail: Vec<TrailRow>,
+    targets: Vec<TargetLine>,
 }
 
 impl TicketPage {
@@ -191,6 +196,7 @@ impl TicketPage {
             profile: loaded.profile,
             history: loaded.history,
             trail: loaded.trail,
+            targets: loaded.targets,
         }
     }
 }

@@ -1,0 +1,190 @@
+//! Service standards: calendars and standards (admins write, staff read), the clocks of each
+//! ticket's targets kept current in every ticket write (`refresh.rs`), what a ticket shows of them
+//! (`views.rs`), and the periodic scan that fires warnings and breaches once (`scan.rs`).
+
+mod refresh;
+mod scan;
+mod views;
+
+pub(crate) use refresh::refresh;
+pub use scan::ScanStandards;
+pub use views::TargetView;
+
+use serde::{Deserialize, Serialize};
+use tandem_domain::calendar::{Calendar, CalendarDef};
+use tandem_domain::standard::{StandardConditions, Targets};
+use tandem_domain::validate::{self, FieldErrors};
+use tandem_domain::{CalendarId, Millis, Principal, StandardId};
+use tandem_store::StoreError;
+use tandem_store::standards::{self, CalendarRow, StandardFields, StandardRow};
+
+use crate::directory::{require_admin, require_staff};
+use crate::{App, AppError, Instant, instant};
+
+#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarInput {
+    pub name: String,
+    #[serde(flatten)]
+    pub definition: CalendarDef,
+}
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct CalendarView {
+    pub id: CalendarId,
+    pub name: String,
+    #[serde(flatten)]
+    pub definition: CalendarDef,
+    pub version: i64,
+    pub created_at: Instant,
+}
+
+impl From<CalendarRow> for CalendarView {
+    fn from(row: CalendarRow) -> Self {
+        CalendarView {
+            id: row.id,
+            name: row.name,
+            definition: row.definition.0,
+            version: row.version,
+            created_at: instant(row.created_at),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StandardInput {
+    pub name: String,
+    /// Lower positions are tried first; defaults to after every existing standard.
+    pub position: Option<i64>,
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    #[serde(default)]
+    pub conditions: StandardConditions,
+    pub calendar_id: CalendarId,
+    #[serde(flatten)]
+    pub targets: Targets,
+    /// Warn when this share of a target is used (1–99, default 75).
+    #[serde(default = "default_warning")]
+    pub warn_at_percent: i64,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn default_warning() -> i64 {
+    75
+}
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct StandardView {
+    pub id: StandardId,
+    pub position: i64,
+    pub name: String,
+    pub enabled: bool,
+    pub conditions: StandardConditions,
+    pub calendar_id: CalendarId,
+    #[serde(flatten)]
+    pub targets: Targets,
+    pub warn_at_percent: i64,
+    pub version: i64,
+    pub created_at: Instant,
+}
+
+impl From<StandardRow> for StandardView {
+    fn from(row: StandardRow) -> Self {
+        StandardView {
+            targets: row.targets(),
+            id: row.id,
+            position: row.position,
+            name: row.name,
+            enabled: row.enabled,
+            conditions: row.conditions.0,
+            calendar_id: row.calendar_id,
+            warn_at_percent: row.warn_at_percent,
+            version: row.version,
+            created_at: instant(row.created_at),
+        }
+    }
+}
+
+impl App {
+    /// Adds a calendar; a bad one is refused naming the field (`time_zone`, `weekly[2].end`).
+    pub async fn create_calendar(
+        &self,
+        principal: &Principal,
+        input: CalendarInput,
+        now: Millis,
+    ) -> Result<CalendarView, AppError> {
+        require_staff(principal, "calendar")?;
+        require_admin(principal)?;
+        let mut errors = FieldErrors::new();
+        let name = validate::required_line(&mut errors, "name", &input.name, 200);
+        if let Err(calendar_errors) = Calendar::parse(&input.definition) {
+            errors.0.extend(calendar_errors.0);
+        }
+        errors.into_result()?;
+        let mut tx = self.store().begin().await?;
+        let row =
+            standards::insert_calendar(tx.conn(), &name, &input.definition, now).await.map_err(
+                |error| match error {
+                    StoreError::Conflict(_) => AppError::conflict("name_taken", "another calendar has this name"),
+                    other => other.into(),
+                },
+            )?;
+        tx.commit().await?;
+        Ok(row.into())
+    }
+
+    pub async fn list_calendars(&self, principal: &Principal) -> Result<Vec<CalendarView>, AppError> {
+        require_staff(principal, "calendars")?;
+        let mut reader = self.store().read().await?;
+        Ok(standards::list_calendars(reader.conn()).await?.into_iter().map(CalendarView::from).collect())
+    }
+
+    /// Adds a standard; it applies to tickets written from now on.
+    pub async fn create_standard(
+        &self,
+        principal: &Principal,
+        input: StandardInput,
+        now: Millis,
+    ) -> Result<StandardView, AppError> {
+        require_staff(principal, "standard")?;
+        require_admin(principal)?;
+        let mut errors = FieldErrors::new();
+        let name = validate::required_line(&mut errors, "name", &input.name, 200);
+        input.targets.check(&mut errors);
+        if !(1..=99).contains(&input.warn_at_percent) {
+            errors.add("warn_at_percent", "must be between 1 and 99");
+        }
+        let mut tx = self.store().begin().await?;
+        if standards::get_calendar(tx.conn(), input.calendar_id).await?.is_none() {
+            errors.add("calendar_id", "no such calendar");
+        }
+        errors.into_result()?;
+        let position = match input.position {
+            Some(position) => position,
+            None => standards::list_standards(tx.conn(), false).await?.last().map_or(10, |last| last.position + 10),
+        };
+        let fields = StandardFields {
+            position,
+            name,
+            enabled: input.enabled,
+            conditions: input.conditions,
+            calendar_id: input.calendar_id,
+            targets: input.targets,
+            warn_at_percent: input.warn_at_percent,
+        };
+        let row = standards::insert_standard(tx.conn(), &fields, now).await?;
+        tx.commit().await?;
+        Ok(row.into())
+    }
+
+    /// Standards in the order they are tried.
+    pub async fn list_standards(&self, principal: &Principal) -> Result<Vec<StandardView>, AppError> {
+        require_staff(principal, "standards")?;
+        let mut reader = self.store().read().await?;
+        Ok(standards::list_standards(reader.conn(), false).await?.into_iter().map(StandardView::from).collect())
+    }
+}

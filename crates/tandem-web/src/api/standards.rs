@@ -1,0 +1,50 @@
+//! `/calendars` and `/standards`: business-hours calendars and the service standards (SLAs and
+//! OLAs) that set each ticket's targets. Admins write, staff read, customers see nothing.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use tandem_app::standards::{CalendarInput, CalendarView, StandardInput, StandardView};
+
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiJson, Auth};
+use crate::state::AppState;
+
+#[utoipa::path(get, path = "/calendars", tag = "standards",
+    responses((status = 200, body = Vec<CalendarView>), (status = 404, body = ErrorBody)))]
+pub async fn list_calendars(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+) -> ApiResult<Json<Vec<CalendarView>>> {
+    Ok(Json(state.app.list_calendars(&principal).await?))
+}
+
+#[utoipa::path(post, path = "/calendars", tag = "standards", request_body = CalendarInput,
+    responses((status = 201, body = CalendarView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn create_calendar(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    ApiJson(input): ApiJson<CalendarInput>,
+) -> ApiResult<(StatusCode, Json<CalendarView>)> {
+    Ok((StatusCode::CREATED, Json(state.app.create_calendar(&principal, input, crate::now()).await?)))
+}
+
+#[utoipa::path(get, path = "/standards", tag = "standards",
+    responses((status = 200, body = Vec<StandardView>), (status = 404, body = ErrorBody)))]
+pub async fn list_standards(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+) -> ApiResult<Json<Vec<StandardView>>> {
+    Ok(Json(state.app.list_standards(&principal).await?))
+}
+
+#[utoipa::path(post, path = "/standards", tag = "standards", request_body = StandardInput,
+    responses((status = 201, body = StandardView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_standard(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    ApiJson(input): ApiJson<StandardInput>,
+) -> ApiResult<(StatusCode, Json<StandardView>)> {
+    Ok((StatusCode::CREATED, Json(state.app.create_standard(&principal, input, crate::now()).await?)))
+}

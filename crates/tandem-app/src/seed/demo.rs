@@ -34,6 +34,7 @@ pub async fn load_demo(app: &App, now: Millis) -> Result<(), AppError> {
     let people = build_directory(&builder).await?;
     build_catalog(&builder, &people).await?;
     build_routing(&builder).await?;
+    super::standards::build_standards(&builder, start).await?;
     let hash = demo_password_hash().await?;
     for person in people.values().map(|principal| principal.person_id).chain([builder.admin().person_id]) {
         builder.set_password_hash(person, &hash).await?;

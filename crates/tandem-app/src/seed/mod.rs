@@ -4,6 +4,7 @@
 //! Every builder goes through the same use cases an admin would call, as that admin.
 
 mod demo;
+mod standards;
 mod stories;
 
 pub use demo::{DEMO_PASSWORD, DEMO_TICKETS, load_demo};

@@ -14,7 +14,7 @@ use super::*;
 const MINUTE: Millis = 60_000;
 
 fn always_open() -> Value {
-    json!({"name": "Around the clock", "time_zone": "UTC", "always_open": true})
+    json!({"name": "Test hours, always open", "time_zone": "UTC", "always_open": true})
 }
 
 /// Creates the always-open calendar and a standard tried before any other; returns its id.
@@ -175,5 +175,30 @@ test_both!(
             let created = desk.post("/api/v1/standards", &token, &standard).await;
             assert_eq!(created.status, write, "{email} adds a standard: {:?}", created.json);
         }
+    }
+);
+
+test_both!(
+    async fn the_demo_holds_internal_and_external_service_to_standards(backend: TestBackend) {
+        let desk = TestApp::demo(backend).await;
+        let admin = desk.token("admin@harbor.example").await;
+        let calendars = desk.get("/api/v1/calendars", &admin).await.json;
+        let office = calendars.as_array().unwrap().iter().find(|c| c["name"] == "Harbor office hours").unwrap();
+        let monday: Vec<(&str, &str)> = office["weekly"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|period| period["day"] == "monday")
+            .map(|period| (period["start"].as_str().unwrap(), period["end"].as_str().unwrap()))
+            .collect();
+        assert_eq!(monday, [("09:00", "12:30"), ("13:30", "17:30")], "a lunch break");
+        assert!(office["holidays"].as_array().unwrap().contains(&json!("2026-12-25")));
+        const USED: &str = "SELECT DISTINCT s.name FROM ticket_targets t JOIN standards s ON s.id = t.standard_id \
+             ORDER BY s.name";
+        let mut reader = desk.db.store.read().await.unwrap();
+        let used: Vec<String> =
+            tandem_store::on_conn!(reader.conn(), c => sqlx::query_scalar(USED).fetch_all(&mut *c).await).unwrap();
+        assert!(used.iter().any(|name| name.ends_with("(SLA)")), "external tickets run SLAs: {used:?}");
+        assert!(used.iter().any(|name| name.ends_with("(OLA)")), "internal tickets run OLAs: {used:?}");
     }
 );

@@ -105,3 +105,5 @@ if [ -n "$pg" ]; then
     generate postgres multinode 10000
     "$bench" multinode --token-file "$work/postgres-multinode.json" "${tandem[@]}"
 fi
+# Inbound email throughput: the shared corpus replayed into the demo desk (docs/email.md).
+for url in "" ${pg:+"$pg/postgres"}; do "$bin/ingest" --rounds 3 --concurrency 4 ${url:+--database-url "$url"}; done

@@ -152,7 +152,12 @@ impl Worker {
         let ran = self.registry.run(&job.kind, &job.payload, &mut tx, context).await;
         let error = match ran {
             Ok(()) => match finish(tx, job, now).await {
-                Ok(outcome) => return Ok(outcome),
+                Ok(outcome) => {
+                    if let Outcome::Finished = outcome {
+                        tracing::debug!(job.id = job.id, job.kind = %job.kind, "job {} finished", job.id);
+                    }
+                    return Ok(outcome);
+                }
                 Err(error) => error,
             },
             Err(error) => {

@@ -12,6 +12,7 @@ mod demo_walk;
 mod directory;
 mod jobs;
 mod mail;
+mod multinode;
 mod openapi;
 mod pages;
 mod portal_pages;

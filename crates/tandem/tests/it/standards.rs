@@ -138,6 +138,8 @@ test_both!(
             {"day": "monday", "start": "09:00", "end": "09:00"}]}))
         .await;
         assert!(empty.json["error"]["fields"]["weekly[0].end"].is_string(), "{:?}", empty.json);
+        let unknown = refused(json!({"name": "Typo", "time_zone": "UTC", "always_open": true, "holiday": []})).await;
+        assert_eq!(unknown.status, 422, "unknown fields are refused: {:?}", unknown.json);
         assert_eq!(desk.get("/api/v1/calendars", &admin).await.json, calendars_before, "nothing half-written");
 
         let calendar = desk.post("/api/v1/calendars", &admin, &always_open()).await.json["id"].clone();
@@ -146,6 +148,8 @@ test_both!(
         let no_target =
             desk.post("/api/v1/standards", &admin, &json!({"name": "Empty", "calendar_id": calendar})).await;
         assert!(no_target.json["error"]["fields"]["targets"].is_string(), "{:?}", no_target.json);
+        let typo = json!({"name": "Typo", "calendar_id": calendar, "resolution_minute": 60, "resolution_minutes": 60});
+        assert_eq!(desk.post("/api/v1/standards", &admin, &typo).await.status, 422, "unknown fields are refused");
         let body = json!({"name": "Lost", "calendar_id": 999_999, "resolution_minutes": 0});
         let bad = desk.post("/api/v1/standards", &admin, &body).await;
         let fields = &bad.json["error"]["fields"];

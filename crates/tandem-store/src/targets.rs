@@ -81,3 +81,10 @@ pub async fn warn_due(conn: Conn<'_>, now: Millis, limit: i64) -> Result<Vec<(Ti
         on_conn!(conn, c => sqlx::query_as::<_, (TicketId, Metric)>(SQL).bind(now).bind(limit).fetch_all(&mut *c).await)?,
     )
 }
+
+/// Tickets still open (not solved or closed) after `after`, by id: the ones a new standard may reach.
+pub async fn open_tickets_after(conn: Conn<'_>, after: TicketId, limit: i64) -> Result<Vec<TicketId>, StoreError> {
+    const SQL: &str =
+        "SELECT id FROM tickets WHERE id > $1 AND status NOT IN ('solved', 'closed') ORDER BY id LIMIT $2";
+    Ok(on_conn!(conn, c => sqlx::query_scalar::<_, TicketId>(SQL).bind(after).bind(limit).fetch_all(&mut *c).await)?)
+}

@@ -26,7 +26,10 @@ impl std::fmt::Debug for Registry {
 impl Registry {
     /// Every job kind Tandem itself defines.
     pub fn standard() -> Registry {
-        Registry::default().with::<super::PurgeFinishedJobs>().with::<crate::standards::ScanStandards>()
+        Registry::default()
+            .with::<super::PurgeFinishedJobs>()
+            .with::<crate::standards::ScanStandards>()
+            .with::<crate::standards::RefreshOpenTickets>()
     }
 
     /// The periodic work every node schedules (each period's job runs once across nodes).

@@ -1,11 +1,14 @@
 //! Service standards: calendars and standards (admins write, staff read), the clocks of each
 //! ticket's targets kept current in every ticket write (`refresh.rs`), what a ticket shows of them
-//! (`views.rs`), and the periodic scan that fires warnings and breaches once (`scan.rs`).
+//! (`views.rs`), the periodic scan that fires warnings and breaches once (`scan.rs`), and the
+//! queued refresh that brings a new standard to the tickets already open (`recompute.rs`).
 
+mod recompute;
 mod refresh;
 mod scan;
 mod views;
 
+pub use recompute::RefreshOpenTickets;
 pub(crate) use refresh::refresh;
 pub use scan::ScanStandards;
 pub use views::TargetView;
@@ -14,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use tandem_domain::calendar::{Calendar, CalendarDef};
 use tandem_domain::standard::{StandardConditions, Targets};
 use tandem_domain::validate::{self, FieldErrors};
-use tandem_domain::{CalendarId, Millis, Principal, StandardId};
+use tandem_domain::{CalendarId, Millis, Principal, StandardId, TicketId};
 use tandem_store::StoreError;
 use tandem_store::standards::{self, CalendarRow, StandardFields, StandardRow};
 
@@ -143,7 +146,7 @@ impl App {
         Ok(standards::list_calendars(reader.conn()).await?.into_iter().map(CalendarView::from).collect())
     }
 
-    /// Adds a standard; it applies to tickets written from now on.
+    /// Adds a standard. New tickets take it at once, open ones through a queued refresh.
     pub async fn create_standard(
         &self,
         principal: &Principal,
@@ -177,6 +180,11 @@ impl App {
             warn_at_percent: input.warn_at_percent,
         };
         let row = standards::insert_standard(tx.conn(), &fields, now).await?;
+        // Open tickets take the new standard through the queue, enqueued with the standard itself.
+        let start = RefreshOpenTickets { after: TicketId(0) };
+        if !tandem_store::targets::open_tickets_after(tx.conn(), start.after, 1).await?.is_empty() {
+            crate::jobs::enqueue(tx.conn(), &start, None, now, now).await?;
+        }
         tx.commit().await?;
         Ok(row.into())
     }

@@ -206,3 +206,30 @@ test_both!(
         assert!(used.iter().any(|name| name.ends_with("(OLA)")), "internal tickets run OLAs: {used:?}");
     }
 );
+
+test_both!(
+    async fn a_new_standard_reaches_open_tickets_through_the_queue(backend: TestBackend) {
+        let desk = TestApp::demo(backend).await;
+        let admin = desk.token("admin@harbor.example").await;
+        let casey = desk.principal("casey@harbor.example").await;
+        let casey_token = desk.token("casey@harbor.example").await;
+        let open = desk.get("/api/v1/tickets?status=open,new", &casey_token).await;
+        let id = TicketId(open.json["items"][0]["id"].as_i64().expect("an open demo ticket"));
+        let now = jiff::Timestamp::now().as_millisecond();
+        let names = |targets: Vec<TargetView>| targets.into_iter().map(|t| t.standard).collect::<Vec<_>>();
+        let before = names(desk.app.ticket_targets(&casey, id, now).await.unwrap());
+        assert!(!before.is_empty() && before.iter().all(|name| name != "Test promise"), "{before:?}");
+        standard(&desk, &admin).await;
+        const QUEUED: &str = "SELECT COUNT(*) FROM jobs WHERE kind = 'refresh_open_tickets'";
+        let mut reader = desk.db.store.read().await.unwrap();
+        let queued: i64 =
+            tandem_store::on_conn!(reader.conn(), c => sqlx::query_scalar(QUEUED).fetch_one(&mut *c).await).unwrap();
+        drop(reader);
+        assert_eq!(queued, 1, "the refresh was enqueued with the standard");
+        let worker = desk.app.worker(Registry::standard(), vec![], WorkerOptions::default());
+        // The API stamped the job with its own clock, a little after `now`.
+        assert_eq!(worker.run_until_idle(now + 60_000).await.unwrap().finished, 1);
+        let after = names(desk.app.ticket_targets(&casey, id, now).await.unwrap());
+        assert!(!after.is_empty() && after.iter().all(|name| name == "Test promise"), "{after:?}");
+    }
+);

@@ -85,8 +85,9 @@ fn print_banner(address: SocketAddr, demo: bool, loaded_demo: bool, took: std::t
         for (email, who) in DEMO_ACCOUNTS {
             println!("  {email:<28} {who}");
         }
-        println!("Sign in:  curl -s -X POST http://{address}/api/v1/sessions -H 'content-type: application/json' \\");
-        println!("            -d '{{\"email\":\"casey@harbor.example\",\"password\":\"demo\"}}'");
+        println!("Open http://{address}/ and sign in as any of them; for the API, get a token with:");
+        println!("  curl -s -X POST http://{address}/api/v1/sessions -H 'content-type: application/json' \\");
+        println!("    -d '{{\"email\":\"casey@harbor.example\",\"password\":\"demo\"}}'");
     }
 }
 

@@ -52,9 +52,7 @@ async fn start_node(url: &str, dir: &std::path::Path) -> Node {
 /// The ids of the jobs a node logged as finished, from the message `job 42 finished` (the fields
 /// after it may carry colour codes).
 fn finished_ids(log: &[String]) -> Vec<i64> {
-    log.iter()
-        .filter_map(|line| line.split(" finished").next()?.rsplit("job ").next()?.trim().parse().ok())
-        .collect()
+    log.iter().filter_map(|line| line.split(" finished").next()?.rsplit("job ").next()?.trim().parse().ok()).collect()
 }
 
 async fn scalar(store: &Store, sql: &'static str) -> i64 {

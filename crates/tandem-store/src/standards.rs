@@ -2,7 +2,7 @@
 //! rows, ordered by position) to find the standard that applies.
 
 use tandem_domain::calendar::CalendarDef;
-use tandem_domain::standard::{StandardConditions, Targets};
+use tandem_domain::standard::{Escalations, StandardConditions, Targets};
 use tandem_domain::{CalendarId, Millis, StandardId};
 
 use crate::json::{JsonText, to_text};
@@ -32,6 +32,8 @@ pub struct StandardRow {
     pub next_response_minutes: Option<i64>,
     pub resolution_minutes: Option<i64>,
     pub warn_at_percent: i64,
+    #[sqlx(try_from = "String")]
+    pub escalations: JsonText<Escalations>,
     pub version: i64,
     pub created_at: Millis,
     pub updated_at: Millis,
@@ -57,6 +59,7 @@ pub struct StandardFields {
     pub calendar_id: CalendarId,
     pub targets: Targets,
     pub warn_at_percent: i64,
+    pub escalations: Escalations,
 }
 
 pub async fn insert_calendar(
@@ -87,23 +90,24 @@ pub async fn list_calendars(conn: Conn<'_>) -> Result<Vec<CalendarRow>, StoreErr
 macro_rules! standard_columns {
     () => {
         "id, position, name, enabled, conditions, calendar_id, first_response_minutes, next_response_minutes, \
-         resolution_minutes, warn_at_percent, version, created_at, updated_at"
+         resolution_minutes, warn_at_percent, escalations, version, created_at, updated_at"
     };
 }
 
 pub async fn insert_standard(conn: Conn<'_>, fields: &StandardFields, now: Millis) -> Result<StandardRow, StoreError> {
     const SQL: &str = concat!(
         "INSERT INTO standards (position, name, enabled, conditions, calendar_id, first_response_minutes, \
-         next_response_minutes, resolution_minutes, warn_at_percent, version, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10) RETURNING ",
+         next_response_minutes, resolution_minutes, warn_at_percent, escalations, version, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11) RETURNING ",
         standard_columns!()
     );
     let conditions = to_text(&fields.conditions)?;
+    let escalations = to_text(&fields.escalations)?;
     let targets = fields.targets;
     Ok(on_conn!(conn, c => sqlx::query_as::<_, StandardRow>(SQL)
         .bind(fields.position).bind(&fields.name).bind(fields.enabled).bind(&conditions).bind(fields.calendar_id)
         .bind(targets.first_response_minutes).bind(targets.next_response_minutes).bind(targets.resolution_minutes)
-        .bind(fields.warn_at_percent).bind(now).fetch_one(&mut *c).await)?)
+        .bind(fields.warn_at_percent).bind(&escalations).bind(now).fetch_one(&mut *c).await)?)
 }
 
 /// Standards in the order they are tried; `enabled_only` for matching.

@@ -4,7 +4,7 @@
 //! runs its clocks from the moment it was opened.
 
 use tandem_domain::calendar::{CalendarDef, Day, PeriodDef};
-use tandem_domain::standard::{StandardConditions, Targets};
+use tandem_domain::standard::{Escalations, StandardConditions, Targets};
 use tandem_domain::{CalendarId, Millis, Priority, TicketAudience};
 
 use super::Builder;
@@ -38,6 +38,7 @@ pub(super) async fn build_standards(builder: &Builder, now: Millis) -> Result<()
                 resolution_minutes: Some(resolution),
             },
             warn_at_percent: 75,
+            escalations: Escalations::default(),
         };
         builder.app().create_standard(builder.admin(), input, now).await?;
     }

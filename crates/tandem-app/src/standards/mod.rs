@@ -1,8 +1,10 @@
 //! Service standards: calendars and standards (admins write, staff read), the clocks of each
 //! ticket's targets kept current in every ticket write (`refresh.rs`), what a ticket shows of them
-//! (`views.rs`), the periodic scan that fires warnings and breaches once (`scan.rs`), and the
+//! (`views.rs`), the periodic scan that fires warnings and breaches once (`scan.rs`) with the
+//! standard's escalation actions (`escalate.rs`), and the
 //! queued refresh that brings a new standard to the tickets already open (`recompute.rs`).
 
+mod escalate;
 mod recompute;
 mod refresh;
 mod scan;
@@ -15,7 +17,7 @@ pub use views::TargetView;
 
 use serde::{Deserialize, Serialize};
 use tandem_domain::calendar::{Calendar, CalendarDef};
-use tandem_domain::standard::{StandardConditions, Targets};
+use tandem_domain::standard::{Escalations, StandardConditions, Targets};
 use tandem_domain::validate::{self, FieldErrors};
 use tandem_domain::{CalendarId, Millis, Principal, StandardId, TicketId};
 use tandem_store::StoreError;
@@ -70,6 +72,9 @@ pub struct StandardInput {
     /// Warn when this share of a target is used (1–99, default 75).
     #[serde(default = "default_warning")]
     pub warn_at_percent: i64,
+    /// Per target, what its breach sets off (once): raise priority, move team, notify.
+    #[serde(default)]
+    pub escalations: Escalations,
 }
 
 fn yes() -> bool {
@@ -91,6 +96,7 @@ pub struct StandardView {
     #[serde(flatten)]
     pub targets: Targets,
     pub warn_at_percent: i64,
+    pub escalations: Escalations,
     pub version: i64,
     pub created_at: Instant,
 }
@@ -106,6 +112,7 @@ impl From<StandardRow> for StandardView {
             conditions: row.conditions.0,
             calendar_id: row.calendar_id,
             warn_at_percent: row.warn_at_percent,
+            escalations: row.escalations.0,
             version: row.version,
             created_at: instant(row.created_at),
         }
@@ -165,6 +172,14 @@ impl App {
         if standards::get_calendar(tx.conn(), input.calendar_id).await?.is_none() {
             errors.add("calendar_id", "no such calendar");
         }
+        input.escalations.check(&mut errors);
+        for (field, escalation) in input.escalations.each() {
+            if let Some(team) = escalation.move_to_team_id
+                && tandem_store::teams::get(tx.conn(), team).await?.is_none()
+            {
+                errors.add(format!("{field}.move_to_team_id"), "no such team");
+            }
+        }
         errors.into_result()?;
         let position = match input.position {
             Some(position) => position,
@@ -178,6 +193,7 @@ impl App {
             calendar_id: input.calendar_id,
             targets: input.targets,
             warn_at_percent: input.warn_at_percent,
+            escalations: input.escalations,
         };
         let row = standards::insert_standard(tx.conn(), &fields, now).await?;
         // Open tickets take the new standard through the queue, enqueued with the standard itself.

@@ -1,6 +1,7 @@
 //! The standards scan: a periodic job (one per minute, deduplicated across nodes) that marks
 //! targets whose warning or due time has passed and records `sla_warning` / `sla_breached` in the
-//! ticket's trail. Each mark is a conditional update in the job's transaction, so it fires once.
+//! ticket's trail, then runs the standard's escalation for each breach (`escalate.rs`). Each mark is
+//! a conditional update in the job's transaction, so it and its escalation fire once.
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -34,6 +35,7 @@ impl Job for ScanStandards {
             let breached = targets::breach_due(tx.conn(), now, BATCH).await?;
             for (ticket, metric) in &breached {
                 events::append(tx.conn(), *ticket, None, "sla_breached", &json!({ "metric": metric }), now).await?;
+                super::escalate::escalate(tx.conn(), *ticket, *metric, now).await?;
             }
             if (warned.len() as i64) < BATCH && (breached.len() as i64) < BATCH {
                 return Ok(());

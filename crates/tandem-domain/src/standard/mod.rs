@@ -4,8 +4,10 @@
 //! (`clock.rs`). Pure: the app layer loads the rows and writes back what these rules decide.
 
 mod clock;
+mod escalation;
 
 pub use clock::{Phase, TargetClock};
+pub use escalation::{Escalation, Escalations, ONE_STEP};
 
 use serde::{Deserialize, Serialize};
 

@@ -44,6 +44,8 @@ CREATE TABLE standards (
     next_response_minutes BIGINT,
     resolution_minutes BIGINT,
     warn_at_percent BIGINT NOT NULL,
+    -- Per target, what a breach sets off (raise priority, move team, notify), as JSON.
+    escalations TEXT NOT NULL,
     version BIGINT NOT NULL,
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL

@@ -13,7 +13,7 @@ use super::*;
 
 const MINUTE: Millis = 60_000;
 
-fn always_open() -> Value {
+pub(super) fn always_open() -> Value {
     json!({"name": "Test hours, always open", "time_zone": "UTC", "always_open": true})
 }
 
@@ -28,7 +28,7 @@ async fn standard(desk: &TestApp, admin: &str) -> i64 {
     created.json["id"].as_i64().unwrap()
 }
 
-async fn events(desk: &TestApp, ticket: TicketId, kind: &'static str) -> i64 {
+pub(super) async fn events(desk: &TestApp, ticket: TicketId, kind: &'static str) -> i64 {
     const SQL: &str = "SELECT COUNT(*) FROM ticket_events WHERE ticket_id = $1 AND kind = $2";
     let mut reader = desk.db.store.read().await.unwrap();
     tandem_store::on_conn!(reader.conn(), c => sqlx::query_scalar::<_, i64>(SQL).bind(ticket).bind(kind).fetch_one(&mut *c).await)

@@ -121,3 +121,43 @@ pub async fn get_standard(conn: Conn<'_>, id: StandardId) -> Result<Option<Stand
     const SQL: &str = concat!("SELECT ", standard_columns!(), " FROM standards WHERE id = $1");
     Ok(on_conn!(conn, c => sqlx::query_as::<_, StandardRow>(SQL).bind(id).fetch_optional(&mut *c).await)?)
 }
+
+/// Replaces a calendar at `expected_version`; `None` when it is gone or the version is stale.
+pub async fn update_calendar(
+    conn: Conn<'_>,
+    id: CalendarId,
+    expected_version: i64,
+    name: &str,
+    definition: &CalendarDef,
+    now: Millis,
+) -> Result<Option<CalendarRow>, StoreError> {
+    const SQL: &str = "UPDATE calendars SET name = $3, definition = $4, version = version + 1, updated_at = $5 \
+         WHERE id = $1 AND version = $2 RETURNING id, name, definition, version, created_at, updated_at";
+    let definition = to_text(definition)?;
+    Ok(on_conn!(conn, c => sqlx::query_as::<_, CalendarRow>(SQL)
+        .bind(id).bind(expected_version).bind(name).bind(&definition).bind(now).fetch_optional(&mut *c).await)?)
+}
+
+/// Replaces a standard at `expected_version`; `None` when it is gone or the version is stale.
+pub async fn update_standard(
+    conn: Conn<'_>,
+    id: StandardId,
+    expected_version: i64,
+    fields: &StandardFields,
+    now: Millis,
+) -> Result<Option<StandardRow>, StoreError> {
+    const SQL: &str = concat!(
+        "UPDATE standards SET position = $3, name = $4, enabled = $5, conditions = $6, calendar_id = $7, \
+         first_response_minutes = $8, next_response_minutes = $9, resolution_minutes = $10, warn_at_percent = $11, \
+         escalations = $12, version = version + 1, updated_at = $13 WHERE id = $1 AND version = $2 RETURNING ",
+        standard_columns!()
+    );
+    let conditions = to_text(&fields.conditions)?;
+    let escalations = to_text(&fields.escalations)?;
+    let targets = fields.targets;
+    Ok(on_conn!(conn, c => sqlx::query_as::<_, StandardRow>(SQL)
+        .bind(id).bind(expected_version).bind(fields.position).bind(&fields.name).bind(fields.enabled)
+        .bind(&conditions).bind(fields.calendar_id).bind(targets.first_response_minutes)
+        .bind(targets.next_response_minutes).bind(targets.resolution_minutes).bind(fields.warn_at_percent)
+        .bind(&escalations).bind(now).fetch_optional(&mut *c).await)?)
+}

@@ -1,8 +1,8 @@
 //! Service standards: calendars and standards (admins write, staff read), the clocks of each
 //! ticket's targets kept current in every ticket write (`refresh.rs`), what a ticket shows of them
 //! (`views.rs`), the periodic scan that fires warnings and breaches once (`scan.rs`) with the
-//! standard's escalation actions (`escalate.rs`), and the
-//! queued refresh that brings a new standard to the tickets already open (`recompute.rs`).
+//! standard's escalation actions (`escalate.rs`), and the queued refresh that brings a new or
+//! edited standard or calendar to the tickets already open (`recompute.rs`).
 
 mod escalate;
 mod recompute;
@@ -20,8 +20,8 @@ use tandem_domain::calendar::{Calendar, CalendarDef};
 use tandem_domain::standard::{Escalations, StandardConditions, Targets};
 use tandem_domain::validate::{self, FieldErrors};
 use tandem_domain::{CalendarId, Millis, Principal, StandardId, TicketId};
-use tandem_store::StoreError;
 use tandem_store::standards::{self, CalendarRow, StandardFields, StandardRow};
+use tandem_store::{StoreError, Tx};
 
 use crate::directory::{require_admin, require_staff};
 use crate::{App, AppError, Instant, instant};
@@ -127,22 +127,31 @@ impl App {
         input: CalendarInput,
         now: Millis,
     ) -> Result<CalendarView, AppError> {
-        require_staff(principal, "calendar")?;
-        require_admin(principal)?;
-        let mut errors = FieldErrors::new();
-        let name = validate::required_line(&mut errors, "name", &input.name, 200);
-        if let Err(calendar_errors) = Calendar::parse(&input.definition) {
-            errors.0.extend(calendar_errors.0);
-        }
-        errors.into_result()?;
-        let mut tx = self.store().begin().await?;
-        let row =
-            standards::insert_calendar(tx.conn(), &name, &input.definition, now).await.map_err(
-                |error| match error {
-                    StoreError::Conflict(_) => AppError::conflict("name_taken", "another calendar has this name"),
-                    other => other.into(),
-                },
-            )?;
+        let mut tx = self.begin_as_admin(principal, "calendar").await?;
+        let name = check_calendar(&input)?;
+        let row = standards::insert_calendar(tx.conn(), &name, &input.definition, now).await.map_err(name_taken)?;
+        tx.commit().await?;
+        Ok(row.into())
+    }
+
+    /// Replaces a calendar at `expected_version`, checked as when created. Open tickets take the
+    /// new hours through a queued refresh that keeps the business time they already used.
+    pub async fn update_calendar(
+        &self,
+        principal: &Principal,
+        id: CalendarId,
+        expected_version: i64,
+        input: CalendarInput,
+        now: Millis,
+    ) -> Result<CalendarView, AppError> {
+        let mut tx = self.begin_as_admin(principal, "calendar").await?;
+        standards::get_calendar(tx.conn(), id).await?.ok_or(AppError::NotFound("calendar"))?;
+        let name = check_calendar(&input)?;
+        let row = standards::update_calendar(tx.conn(), id, expected_version, &name, &input.definition, now)
+            .await
+            .map_err(name_taken)?
+            .ok_or_else(|| AppError::version_conflict("calendar"))?;
+        refresh_open_tickets(&mut tx, now).await?;
         tx.commit().await?;
         Ok(row.into())
     }
@@ -160,49 +169,46 @@ impl App {
         input: StandardInput,
         now: Millis,
     ) -> Result<StandardView, AppError> {
-        require_staff(principal, "standard")?;
-        require_admin(principal)?;
-        let mut errors = FieldErrors::new();
-        let name = validate::required_line(&mut errors, "name", &input.name, 200);
-        input.targets.check(&mut errors);
-        if !(1..=99).contains(&input.warn_at_percent) {
-            errors.add("warn_at_percent", "must be between 1 and 99");
-        }
-        let mut tx = self.store().begin().await?;
-        if standards::get_calendar(tx.conn(), input.calendar_id).await?.is_none() {
-            errors.add("calendar_id", "no such calendar");
-        }
-        input.escalations.check(&mut errors);
-        for (field, escalation) in input.escalations.each() {
-            if let Some(team) = escalation.move_to_team_id
-                && tandem_store::teams::get(tx.conn(), team).await?.is_none()
-            {
-                errors.add(format!("{field}.move_to_team_id"), "no such team");
-            }
-        }
-        errors.into_result()?;
+        let mut tx = self.begin_as_admin(principal, "standard").await?;
         let position = match input.position {
             Some(position) => position,
             None => standards::list_standards(tx.conn(), false).await?.last().map_or(10, |last| last.position + 10),
         };
-        let fields = StandardFields {
-            position,
-            name,
-            enabled: input.enabled,
-            conditions: input.conditions,
-            calendar_id: input.calendar_id,
-            targets: input.targets,
-            warn_at_percent: input.warn_at_percent,
-            escalations: input.escalations,
-        };
+        let fields = check_standard(&mut tx, input, position).await?;
         let row = standards::insert_standard(tx.conn(), &fields, now).await?;
-        // Open tickets take the new standard through the queue, enqueued with the standard itself.
-        let start = RefreshOpenTickets { after: TicketId(0) };
-        if !tandem_store::targets::open_tickets_after(tx.conn(), start.after, 1).await?.is_empty() {
-            crate::jobs::enqueue(tx.conn(), &start, None, now, now).await?;
-        }
+        refresh_open_tickets(&mut tx, now).await?;
         tx.commit().await?;
         Ok(row.into())
+    }
+
+    /// Replaces a standard at `expected_version`, checked as when created (a missing `position`
+    /// keeps the current one). Open tickets are refreshed through the queue, keeping the business
+    /// time they already used, so an edit moves due times, never the past.
+    pub async fn update_standard(
+        &self,
+        principal: &Principal,
+        id: StandardId,
+        expected_version: i64,
+        input: StandardInput,
+        now: Millis,
+    ) -> Result<StandardView, AppError> {
+        let mut tx = self.begin_as_admin(principal, "standard").await?;
+        let current = standards::get_standard(tx.conn(), id).await?.ok_or(AppError::NotFound("standard"))?;
+        let position = input.position.unwrap_or(current.position);
+        let fields = check_standard(&mut tx, input, position).await?;
+        let row = standards::update_standard(tx.conn(), id, expected_version, &fields, now)
+            .await?
+            .ok_or_else(|| AppError::version_conflict("standard"))?;
+        refresh_open_tickets(&mut tx, now).await?;
+        tx.commit().await?;
+        Ok(row.into())
+    }
+
+    /// A write transaction for an admin; staff are refused (403), anyone else finds nothing (404).
+    async fn begin_as_admin(&self, principal: &Principal, what: &'static str) -> Result<Tx, AppError> {
+        require_staff(principal, what)?;
+        require_admin(principal)?;
+        Ok(self.store().begin().await?)
     }
 
     /// Standards in the order they are tried.
@@ -211,4 +217,64 @@ impl App {
         let mut reader = self.store().read().await?;
         Ok(standards::list_standards(reader.conn(), false).await?.into_iter().map(StandardView::from).collect())
     }
+}
+
+/// A calendar's name, once the whole input is checked (every bad field named).
+fn check_calendar(input: &CalendarInput) -> Result<String, AppError> {
+    let mut errors = FieldErrors::new();
+    let name = validate::required_line(&mut errors, "name", &input.name, 200);
+    if let Err(calendar_errors) = Calendar::parse(&input.definition) {
+        errors.0.extend(calendar_errors.0);
+    }
+    errors.into_result()?;
+    Ok(name)
+}
+
+fn name_taken(error: StoreError) -> AppError {
+    match error {
+        StoreError::Conflict(_) => AppError::conflict("name_taken", "another calendar has this name"),
+        other => other.into(),
+    }
+}
+
+/// A standard's fields at `position`, once the whole input is checked (every bad field named).
+async fn check_standard(tx: &mut Tx, input: StandardInput, position: i64) -> Result<StandardFields, AppError> {
+    let mut errors = FieldErrors::new();
+    let name = validate::required_line(&mut errors, "name", &input.name, 200);
+    input.targets.check(&mut errors);
+    if !(1..=99).contains(&input.warn_at_percent) {
+        errors.add("warn_at_percent", "must be between 1 and 99");
+    }
+    if standards::get_calendar(tx.conn(), input.calendar_id).await?.is_none() {
+        errors.add("calendar_id", "no such calendar");
+    }
+    input.escalations.check(&mut errors);
+    for (field, escalation) in input.escalations.each() {
+        if let Some(team) = escalation.move_to_team_id
+            && tandem_store::teams::get(tx.conn(), team).await?.is_none()
+        {
+            errors.add(format!("{field}.move_to_team_id"), "no such team");
+        }
+    }
+    errors.into_result()?;
+    Ok(StandardFields {
+        position,
+        name,
+        enabled: input.enabled,
+        conditions: input.conditions,
+        calendar_id: input.calendar_id,
+        targets: input.targets,
+        warn_at_percent: input.warn_at_percent,
+        escalations: input.escalations,
+    })
+}
+
+/// Open tickets take a new or edited standard or calendar through the queue, enqueued in the
+/// transaction of the change itself.
+async fn refresh_open_tickets(tx: &mut Tx, now: Millis) -> Result<(), AppError> {
+    let start = RefreshOpenTickets { after: TicketId(0) };
+    if !tandem_store::targets::open_tickets_after(tx.conn(), start.after, 1).await?.is_empty() {
+        crate::jobs::enqueue(tx.conn(), &start, None, now, now).await?;
+    }
+    Ok(())
 }

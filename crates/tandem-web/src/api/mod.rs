@@ -88,6 +88,8 @@ pub fn router(options: &WebOptions) -> OpenApiRouter<AppState> {
         .routes(routes!(jobs::retry_job))
         .routes(routes!(standards::list_calendars, standards::create_calendar))
         .routes(routes!(standards::list_standards, standards::create_standard))
+        .routes(routes!(standards::update_calendar))
+        .routes(routes!(standards::update_standard))
         .routes(routes!(mail::list_mailboxes, mail::create_mailbox))
         .routes(routes!(mail::update_mailbox))
         .routes(routes!(mail::list_inbound))

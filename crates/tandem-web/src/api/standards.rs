@@ -1,13 +1,15 @@
 //! `/calendars` and `/standards`: business-hours calendars and the service standards (SLAs and
-//! OLAs) that set each ticket's targets. Admins write, staff read, customers see nothing.
+//! OLAs) that set each ticket's targets. Admins write (an edit sends `If-Match`), staff read,
+//! customers see nothing.
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use tandem_app::standards::{CalendarInput, CalendarView, StandardInput, StandardView};
+use tandem_domain::{CalendarId, StandardId};
 
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{ApiJson, Auth};
+use crate::extract::{ApiJson, Auth, IfMatch, Path};
 use crate::state::AppState;
 
 #[utoipa::path(get, path = "/calendars", tag = "standards",
@@ -47,4 +49,32 @@ pub async fn create_standard(
     ApiJson(input): ApiJson<StandardInput>,
 ) -> ApiResult<(StatusCode, Json<StandardView>)> {
     Ok((StatusCode::CREATED, Json(state.app.create_standard(&principal, input, crate::now()).await?)))
+}
+
+#[utoipa::path(put, path = "/calendars/{id}", tag = "standards", params(("id" = i64, Path), ("If-Match" = String, Header)),
+    request_body = CalendarInput,
+    responses((status = 200, body = CalendarView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 428, body = ErrorBody)))]
+pub async fn update_calendar(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    Path(id): Path<i64>,
+    IfMatch(version): IfMatch,
+    ApiJson(input): ApiJson<CalendarInput>,
+) -> ApiResult<Json<CalendarView>> {
+    Ok(Json(state.app.update_calendar(&principal, CalendarId(id), version, input, crate::now()).await?))
+}
+
+#[utoipa::path(put, path = "/standards/{id}", tag = "standards", params(("id" = i64, Path), ("If-Match" = String, Header)),
+    request_body = StandardInput,
+    responses((status = 200, body = StandardView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 428, body = ErrorBody)))]
+pub async fn update_standard(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    Path(id): Path<i64>,
+    IfMatch(version): IfMatch,
+    ApiJson(input): ApiJson<StandardInput>,
+) -> ApiResult<Json<StandardView>> {
+    Ok(Json(state.app.update_standard(&principal, StandardId(id), version, input, crate::now()).await?))
 }

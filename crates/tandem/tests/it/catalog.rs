@@ -50,7 +50,7 @@ async fn slugs(desk: &TestApp, token: &str, query: &str) -> Vec<String> {
 }
 
 /// PUT with `If-Match`, as service updates need.
-async fn put_at(desk: &TestApp, path: &str, token: &str, version: i64, body: &Value) -> TestResponse {
+pub(super) async fn put_at(desk: &TestApp, path: &str, token: &str, version: i64, body: &Value) -> TestResponse {
     let version = format!("\"{version}\"");
     desk.send_with(Method::PUT, path, Some(token), Some(body), &[("if-match", &version)]).await
 }

@@ -19,6 +19,7 @@ mod portal_pages;
 mod robustness;
 mod routing;
 mod standards;
+mod standards_edit;
 mod standards_escalation;
 mod storage_parity;
 mod store;

@@ -1,7 +1,7 @@
 //! Service standards on both backends, with a clock the test holds: a ticket's targets start,
 //! warn, are met, pause while the ticket waits on the customer (and a long pause never breaches),
 //! resume, and breach once; agents see them in the ticket JSON, customers never do. Bad calendars
-//! and standards are refused with the field named; only admins write them.
+//! and standards are refused with the field named; only admins write (add or edit) them.
 
 use serde_json::Value;
 use tandem_app::jobs::{Registry, WorkerOptions};
@@ -18,7 +18,7 @@ pub(super) fn always_open() -> Value {
 }
 
 /// Creates the always-open calendar and a standard tried before any other; returns its id.
-async fn standard(desk: &TestApp, admin: &str) -> i64 {
+pub(super) async fn standard(desk: &TestApp, admin: &str) -> i64 {
     let calendar = desk.post("/api/v1/calendars", admin, &always_open()).await;
     assert_eq!(calendar.status, 201, "{:?}", calendar.json);
     let body = json!({"name": "Test promise", "position": -1, "calendar_id": calendar.json["id"],
@@ -178,6 +178,20 @@ test_both!(
             let standard = json!({"name": email, "calendar_id": calendar_id, "resolution_minutes": 60});
             let created = desk.post("/api/v1/standards", &token, &standard).await;
             assert_eq!(created.status, write, "{email} adds a standard: {:?}", created.json);
+            let edit = if write == 201 { 200 } else { write };
+            let calendar = json!({"name": "Test hours, edited", "time_zone": "UTC", "always_open": true});
+            let version = desk.get("/api/v1/calendars", &admin).await.json;
+            let version =
+                version.as_array().unwrap().iter().find(|c| c["id"] == calendar_id).unwrap()["version"].clone();
+            let path = format!("/api/v1/calendars/{calendar_id}");
+            let edited = super::catalog::put_at(&desk, &path, &token, version.as_i64().unwrap(), &calendar).await;
+            assert_eq!(edited.status, edit, "{email} edits a calendar: {:?}", edited.json);
+            let listed = desk.get("/api/v1/standards", &admin).await.json;
+            let first = &listed[0];
+            let path = format!("/api/v1/standards/{}", first["id"]);
+            let edited =
+                super::catalog::put_at(&desk, &path, &token, first["version"].as_i64().unwrap(), &standard).await;
+            assert_eq!(edited.status, edit, "{email} edits a standard: {:?}", edited.json);
         }
     }
 );

@@ -247,7 +247,8 @@ test_both!(
             DELETE /routing-rules/1 GET /tickets POST /tickets GET /tickets/1 PATCH /tickets/1 \
             POST /tickets/1/take POST /tickets/1/merge GET /tickets/1/events POST /tickets/1/followers \
             DELETE /tickets/1/followers/1 GET /tickets/1/messages POST /tickets/1/messages \
-            POST /uploads?filename=a.txt GET /attachments/1";
+            POST /uploads?filename=a.txt GET /attachments/1 \
+            GET /calendars POST /calendars PUT /calendars/1 GET /standards POST /standards PUT /standards/1";
         let words: Vec<&str> = guarded.split_whitespace().collect();
         let body = json!({});
         for pair in words.chunks(2) {

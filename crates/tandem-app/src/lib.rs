@@ -21,6 +21,8 @@ pub mod seed;
 pub mod standards;
 pub mod tickets;
 
+use std::sync::Arc;
+
 use tandem_store::Store;
 
 pub use error::AppError;
@@ -45,16 +47,32 @@ impl Default for Limits {
     }
 }
 
-/// The application: the store plus the limits, cheap to clone into every request.
+/// The application: the store, the limits and how mail goes out; cheap to clone into every request.
 #[derive(Clone, Debug)]
 pub struct App {
     store: Store,
     limits: Limits,
+    outbound: Option<Arc<mail::Outbound>>,
 }
 
 impl App {
     pub fn new(store: Store, limits: Limits) -> Self {
-        Self { store, limits }
+        Self { store, limits, outbound: None }
+    }
+
+    /// The same app, sending email (replies, acknowledgements, notifications) through `outbound`.
+    pub fn with_outbound(self, outbound: mail::Outbound) -> Self {
+        Self { outbound: Some(Arc::new(outbound)), ..self }
+    }
+
+    /// The same app, sending no email (for loading history that happened elsewhere).
+    pub fn without_outbound(&self) -> Self {
+        Self { outbound: None, ..self.clone() }
+    }
+
+    /// How this node sends email, when it does.
+    pub fn outbound(&self) -> Option<&Arc<mail::Outbound>> {
+        self.outbound.as_ref()
     }
 
     pub fn limits(&self) -> &Limits {

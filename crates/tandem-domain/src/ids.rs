@@ -59,3 +59,7 @@ id_type!(
     /// One message a mailbox received, kept whole with what became of it.
     InboundMessageId
 );
+id_type!(
+    /// One email in the outbox: a reply, acknowledgement or notification Tandem sends.
+    OutboundEmailId
+);

@@ -24,7 +24,7 @@ pub use access::{TicketAccess, TicketParties};
 pub use audience::{Audience, TicketAudience};
 pub use form::{FieldDef, FieldKind, FormDef};
 pub use ids::*;
-pub use mail::InboundOutcome;
+pub use mail::{EmailKind, EmailStatus, InboundOutcome};
 pub use person::{Assignment, Connection, PersonKind, Stakeholder, TeamKind, TeamRole};
 pub use principal::{Membership, Principal};
 pub use routing::{RoutingFacts, RuleActions, RuleConditions};

@@ -14,3 +14,23 @@ string_enum!(
         Quarantined => "quarantined",
     }
 );
+
+string_enum!(
+    /// Why Tandem sends an email: an agent's public `reply` to the requester, the
+    /// `acknowledgement` of a new request, or a `notification` to staff (an escalation).
+    EmailKind {
+        Reply => "reply",
+        Acknowledgement => "acknowledgement",
+        Notification => "notification",
+    }
+);
+
+string_enum!(
+    /// Where an outgoing email is: `queued` until the SMTP server accepts it (`sent`), or
+    /// `failed` after its last attempt or a permanent refusal.
+    EmailStatus {
+        Queued => "queued",
+        Sent => "sent",
+        Failed => "failed",
+    }
+);

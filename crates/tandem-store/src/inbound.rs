@@ -53,14 +53,20 @@ pub async fn seen(
         .bind(mailbox).bind(dedup_key).fetch_optional(&mut *c).await)?)
 }
 
-/// The ticket the latest of these Message-IDs belongs to (a reply's In-Reply-To and References).
+/// The ticket the latest of these Message-IDs belongs to (a reply's In-Reply-To and References),
+/// whether the desk received that message or sent it.
 pub async fn ticket_of_message_ids(conn: Conn<'_>, ids: &[String]) -> Result<Option<TicketId>, StoreError> {
     if ids.is_empty() {
         return Ok(None);
     }
-    let mut sql = SqlBuf::new("SELECT ticket_id FROM inbound_messages WHERE rfc_message_id IN ");
+    // Both directions count: a reply answers what the customer sent in or what Tandem sent out.
+    let mut sql = SqlBuf::new(
+        "SELECT ticket_id FROM (SELECT ticket_id, received_at AS at FROM inbound_messages WHERE rfc_message_id IN ",
+    );
     sql.bind_list(ids.iter().map(|id| Arg::Text(id.clone())));
-    sql.push(" AND ticket_id IS NOT NULL ORDER BY id DESC LIMIT 1");
+    sql.push(" AND ticket_id IS NOT NULL UNION ALL SELECT ticket_id, created_at AS at FROM outbound_emails WHERE rfc_message_id IN ");
+    sql.bind_list(ids.iter().map(|id| Arg::Text(id.clone())));
+    sql.push(" AND ticket_id IS NOT NULL) answered ORDER BY at DESC LIMIT 1");
     let (text, args) = sql.sql();
     Ok(on_conn!(conn, c => bind_args!(sqlx::query_scalar::<_, TicketId>(text), args).fetch_optional(&mut *c).await)?)
 }

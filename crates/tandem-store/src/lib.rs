@@ -20,6 +20,7 @@ pub mod login_failures;
 pub mod mailboxes;
 pub mod messages;
 pub mod organizations;
+pub mod outbound;
 pub mod people;
 pub mod routing_rules;
 pub mod services;

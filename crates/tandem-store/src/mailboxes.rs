@@ -69,6 +69,12 @@ pub async fn get_by_name(conn: Conn<'_>, name: &str) -> Result<Option<MailboxRow
     Ok(on_conn!(conn, c => sqlx::query_as::<_, MailboxRow>(SQL).bind(name).fetch_optional(&mut *c).await)?)
 }
 
+/// The team's first mailbox: the address its emails are sent from.
+pub async fn first_of_team(conn: Conn<'_>, team: TeamId) -> Result<Option<MailboxRow>, StoreError> {
+    const SQL: &str = concat!("SELECT ", columns!(), " FROM mailboxes WHERE team_id = $1 ORDER BY id LIMIT 1");
+    Ok(on_conn!(conn, c => sqlx::query_as::<_, MailboxRow>(SQL).bind(team).fetch_optional(&mut *c).await)?)
+}
+
 /// Every mailbox by name (bounded: an organization has a handful, one per team at most a few).
 pub async fn list(conn: Conn<'_>) -> Result<Vec<MailboxRow>, StoreError> {
     const SQL: &str = concat!("SELECT ", columns!(), " FROM mailboxes ORDER BY name LIMIT 1000");

@@ -42,13 +42,13 @@ impl TestApp {
         let db = TestDb::new(backend).await;
         let limits = Limits { max_page_size: 100, max_upload_bytes: TEST_MAX_UPLOAD_BYTES, max_body_chars: 100_000 };
         let app = App::new(db.store.clone(), limits);
-        let options = tandem_web::WebOptions {
-            max_body_bytes: TEST_MAX_BODY_BYTES,
-            max_upload_bytes: TEST_MAX_UPLOAD_BYTES,
-            max_concurrent_requests: 1024,
-        };
-        let router = tandem_web::router(app.clone(), &options);
-        TestApp { app, router, db }
+        TestApp { router: router(&app), app, db }
+    }
+
+    /// The same desk, sending email through `outbound` (the router is rebuilt around it).
+    pub fn with_outbound(self, outbound: tandem_app::mail::Outbound) -> TestApp {
+        let app = self.app.with_outbound(outbound);
+        TestApp { router: router(&app), app, db: self.db }
     }
 
     /// A desk with the Harbor Coffee demo organization loaded.
@@ -127,6 +127,16 @@ impl TestApp {
         let version = format!("\"{version}\"");
         self.send_with(Method::PATCH, path, Some(token), Some(body), &[("if-match", &version)]).await
     }
+}
+
+/// The real router around `app`, with the test limits.
+fn router(app: &App) -> Router {
+    let options = tandem_web::WebOptions {
+        max_body_bytes: TEST_MAX_BODY_BYTES,
+        max_upload_bytes: TEST_MAX_UPLOAD_BYTES,
+        max_concurrent_requests: 1024,
+    };
+    tandem_web::router(app.clone(), &options)
 }
 
 pub fn now() -> i64 {

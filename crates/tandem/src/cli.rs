@@ -188,7 +188,14 @@ pub async fn open(config: &Config) -> anyhow::Result<App> {
         max_upload_bytes: config.limits.max_upload_bytes,
         max_body_chars: config.limits.max_message_chars,
     };
-    Ok(App::new(store, limits))
+    let app = App::new(store, limits);
+    Ok(match config.outbound_settings() {
+        Some(settings) => {
+            let sender = tandem_app::mail::SmtpSender::new(&config.mail.smtp).context("setting up [mail.smtp]")?;
+            app.with_outbound(tandem_app::mail::Outbound { sender, settings })
+        }
+        None => app,
+    })
 }
 
 pub fn now() -> tandem_app::Millis {
@@ -212,6 +219,9 @@ fn redacted(config: &Config) -> Config {
     }
     for account in &mut shown.mail.imap {
         account.password = "***".to_owned();
+    }
+    if !shown.mail.smtp.password.is_empty() {
+        shown.mail.smtp.password = "***".to_owned();
     }
     shown
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use serde::{Deserialize, Serialize};
-use tandem_app::mail::ImapAccount;
+use tandem_app::mail::{ImapAccount, OutboundSettings, SmtpAccount, SmtpSecurity};
 
 /// Every setting of a Tandem node.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -59,7 +59,8 @@ pub struct DatabaseConfig {
     pub sqlite_readers: u32,
 }
 
-/// Email in: IMAP folders `tandem serve` polls, each delivering into a Tandem mailbox.
+/// Email in (IMAP folders `tandem serve` polls, each delivering into a Tandem mailbox) and out
+/// (the SMTP server replies, acknowledgements and notifications go through).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct MailConfig {
@@ -68,11 +69,49 @@ pub struct MailConfig {
     /// `[[mail.imap]]` tables: mailbox, host, port, security ("tls" or "plain"), username,
     /// password, and optionally folder (INBOX) and ca_file (a PEM CA to trust).
     pub imap: Vec<ImapAccount>,
+    /// Where people reach Tandem, for links in emails; empty: `http://` + `listen`.
+    pub public_url: String,
+    /// Confirm each new request to its requester by email.
+    pub acknowledge: bool,
+    /// Sender address for teams without a mailbox; empty: such teams send no email.
+    pub from: String,
+    /// The SMTP server; an empty host sends no email at all.
+    pub smtp: SmtpAccount,
 }
 
 impl Default for MailConfig {
     fn default() -> Self {
-        MailConfig { poll_seconds: 60, imap: Vec::new() }
+        MailConfig {
+            poll_seconds: 60,
+            imap: Vec::new(),
+            public_url: String::new(),
+            acknowledge: true,
+            from: String::new(),
+            smtp: SmtpAccount {
+                host: String::new(),
+                port: 587,
+                security: SmtpSecurity::Starttls,
+                username: String::new(),
+                password: String::new(),
+                ca_file: std::path::PathBuf::new(),
+            },
+        }
+    }
+}
+
+impl Config {
+    /// What shapes outgoing email, when an SMTP server is set.
+    pub fn outbound_settings(&self) -> Option<OutboundSettings> {
+        if self.mail.smtp.host.is_empty() {
+            return None;
+        }
+        let public_url = if self.mail.public_url.is_empty() {
+            format!("http://{}", self.listen)
+        } else {
+            self.mail.public_url.clone()
+        };
+        let from = Some(self.mail.from.clone()).filter(|from| !from.is_empty());
+        Some(OutboundSettings { public_url, acknowledge: self.mail.acknowledge, from })
     }
 }
 
@@ -167,7 +206,10 @@ const EXAMPLE_HEADER: &str = "\
 # [limits]: request body, upload, page size and concurrent request limits. [database]: pool sizes.
 # [mail]: poll_seconds between IMAP rounds; each [[mail.imap]] table fetches one folder into a
 # mailbox: mailbox = \"care\", host, port, security = \"tls\" or \"plain\", username, password,
-# optional folder = \"INBOX\" and ca_file (see docs/email.md).
+# optional folder = \"INBOX\" and ca_file. Email goes out through [mail.smtp] once its host is set:
+# port, security = \"starttls\", \"tls\" or \"plain\", username, password (better in
+# TANDEM_MAIL__SMTP__PASSWORD), optional ca_file; public_url for the links in emails, acknowledge
+# (confirm new requests), from (sender of teams without a mailbox). See docs/email.md.
 
 ";
 

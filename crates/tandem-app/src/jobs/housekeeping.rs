@@ -25,7 +25,7 @@ impl PurgeFinishedJobs {
 impl Job for PurgeFinishedJobs {
     const KIND: &'static str = "purge_finished_jobs";
 
-    async fn run(&self, tx: &mut Tx, context: JobContext) -> anyhow::Result<()> {
+    async fn run(&self, tx: &mut Tx, context: JobContext<'_>) -> anyhow::Result<()> {
         let purged = tandem_store::jobs::purge_done(tx.conn(), context.now - self.keep_ms).await?;
         tracing::debug!(jobs.purged = purged, "purged {purged} finished jobs");
         Ok(())

@@ -11,7 +11,9 @@ use tandem_store::jobs::{self, ClaimedJob};
 use tandem_store::{Store, Tx};
 use tokio::sync::watch;
 
-use super::{JobContext, Registry, Schedule};
+use super::registry::Handler;
+use super::{EffectContext, JobContext, Registry, Schedule};
+use crate::mail::Outbound;
 use crate::{App, AppError};
 
 /// How a worker claims and retries.
@@ -62,6 +64,8 @@ pub struct Worker {
     schedules: Vec<Schedule>,
     options: WorkerOptions,
     claims: AtomicU64,
+    /// How this node sends email, for the jobs that do.
+    outbound: Option<Arc<Outbound>>,
 }
 
 impl App {
@@ -73,6 +77,7 @@ impl App {
             schedules,
             options,
             claims: AtomicU64::new(0),
+            outbound: self.outbound().cloned(),
         }
     }
 }
@@ -147,27 +152,41 @@ impl Worker {
     }
 
     async fn run_one(&self, job: &ClaimedJob, now: Millis) -> Result<Outcome, AppError> {
-        let context = JobContext { now, attempt: job.attempts };
-        let mut tx = self.store.begin().await?;
-        let ran = self.registry.run(&job.kind, &job.payload, &mut tx, context).await;
-        let error = match ran {
-            Ok(()) => match finish(tx, job, now).await {
-                Ok(outcome) => {
-                    if let Outcome::Finished = outcome {
-                        tracing::debug!(job.id = job.id, job.kind = %job.kind, "job {} finished", job.id);
-                    }
-                    return Ok(outcome);
+        let ran = match self.registry.handler(&job.kind) {
+            Some(Handler::InTx(run)) => {
+                let context = JobContext { now, attempt: job.attempts, outbound: self.outbound.as_deref() };
+                let mut tx = self.store.begin().await?;
+                match run(&job.payload, &mut tx, context).await {
+                    Ok(()) => finish(tx, job, now).await,
+                    Err(error) => Err(error),
                 }
-                Err(error) => error,
-            },
-            Err(error) => {
-                drop(tx);
-                error
             }
+            Some(Handler::Effect(run)) => {
+                // No transaction is open while the effect talks to the outside world.
+                let context = EffectContext {
+                    store: &self.store,
+                    outbound: self.outbound.as_deref(),
+                    now,
+                    attempt: job.attempts,
+                };
+                match run(&job.payload, context).await {
+                    Ok(()) => finish(self.store.begin().await?, job, now).await,
+                    Err(error) => Err(error),
+                }
+            }
+            None => Err(anyhow::anyhow!("no handler for job kind `{}` on this node", job.kind)),
         };
-        // The job's transaction is gone (rolled back) by now: SQLite's one writer is free again
-        // for recording the failure.
-        self.record_failure(job, &error, now).await
+        match ran {
+            Ok(outcome) => {
+                if let Outcome::Finished = outcome {
+                    tracing::debug!(job.id = job.id, job.kind = %job.kind, "job {} finished", job.id);
+                }
+                Ok(outcome)
+            }
+            // The job's transaction is gone (rolled back) by now: SQLite's one writer is free
+            // again for recording the failure.
+            Err(error) => self.record_failure(job, &error, now).await,
+        }
     }
 
     async fn record_failure(&self, job: &ClaimedJob, error: &anyhow::Error, now: Millis) -> Result<Outcome, AppError> {

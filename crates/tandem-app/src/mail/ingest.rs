@@ -9,10 +9,11 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tandem_domain::{InboundOutcome, MessageId, Millis, TicketId};
 use tandem_mail::{Inbound, Kind};
-use tandem_store::Tx;
 use tandem_store::inbound::{self, NewInbound};
 use tandem_store::mailboxes::{self, MailboxRow};
+use tandem_store::{Tx, tickets};
 
+use super::Outbound;
 use crate::{App, AppError};
 
 /// The conflict [`record`] answers when a concurrent delivery of the message won the race.
@@ -36,6 +37,8 @@ pub(super) struct Received<'a> {
     pub raw: &'a [u8],
     /// Every mailbox address of the desk (lower-case): never people, never senders of tickets.
     pub own_addresses: Vec<String>,
+    /// How the desk sends email, when it does: a new ticket is acknowledged to its requester.
+    pub outbound: Option<&'a Outbound>,
 }
 
 /// The outcome to record with a received message.
@@ -68,7 +71,13 @@ impl App {
         }
         drop(reader);
         let own_addresses = all.iter().map(|row| row.fields.address.clone()).collect();
-        let received = Received { mailbox, message: &message, raw, own_addresses };
+        let received = Received {
+            mailbox,
+            message: &message,
+            raw,
+            own_addresses,
+            outbound: self.outbound().map(|outbound| &**outbound),
+        };
         let handled = match (&message.kind, &message.from) {
             (Kind::Conversation, Some(from)) if received.own_addresses.contains(&from.email) => {
                 self.store_nothing(&received, Outcome::nothing(InboundOutcome::Ignored, "loop"), now).await
@@ -184,6 +193,13 @@ pub(super) async fn record(
     if inbound::insert(tx.conn(), &new, now).await?.is_none() {
         drop(tx);
         return Err(AppError::conflict(ALREADY_INGESTED, "a concurrent delivery recorded this message first"));
+    }
+    // After the inbound row, so the acknowledgement answers the message that opened the ticket.
+    if outcome.outcome == InboundOutcome::Created
+        && let (Some(outbound), Some(id)) = (received.outbound, outcome.ticket)
+        && let Some(ticket) = tickets::get(tx.conn(), id).await?
+    {
+        super::outbox::queue_acknowledgement(tx.conn(), outbound, &ticket, now).await?;
     }
     tx.commit().await?;
     tracing::info!(

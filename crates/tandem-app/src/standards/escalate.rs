@@ -1,5 +1,6 @@
 //! Escalation after a breach, as the breached target's standard says: raise the priority, move the
-//! ticket to another team, notify the assignee and the team's leads. Runs in the scan's transaction
+//! ticket to another team, notify the assignee and the team's leads (by email, when the node
+//! sends email). Runs in the scan's transaction
 //! right after the conditional update that marked the breach, so it fires exactly once: a retried
 //! job or a second node finds the target already breached and never gets here.
 
@@ -8,9 +9,16 @@ use tandem_domain::{Metric, Millis, PersonId, TeamRole, TicketId};
 use tandem_store::{Conn, StoreError, events, standards, targets, teams, tickets};
 
 use crate::AppError;
+use crate::mail::{Outbound, outbox};
 
 /// Applies the escalation of `metric`'s standard to `ticket`, recording each action in its trail.
-pub(super) async fn escalate(mut conn: Conn<'_>, id: TicketId, metric: Metric, now: Millis) -> Result<(), AppError> {
+pub(super) async fn escalate(
+    mut conn: Conn<'_>,
+    id: TicketId,
+    metric: Metric,
+    outbound: Option<&Outbound>,
+    now: Millis,
+) -> Result<(), AppError> {
     let rows = targets::for_ticket(conn.reborrow(), id).await?;
     let Some(target) = rows.iter().find(|row| row.metric == metric) else { return Ok(()) };
     let standard =
@@ -28,6 +36,16 @@ pub(super) async fn escalate(mut conn: Conn<'_>, id: TicketId, metric: Metric, n
         }
         let data = json!({ "person_ids": people, "team_id": ticket.team_id, "why": "sla_breached", "cause": cause });
         events::append(conn.reborrow(), id, None, "notified", &data, now).await?;
+        if let Some(outbound) = outbound {
+            let target = match metric {
+                Metric::FirstResponse => "First response",
+                Metric::NextResponse => "Next response",
+                Metric::Resolution => "Resolution",
+            };
+            let headline = format!("{target} target breached");
+            let detail = format!("The standard \"{}\" was not met; the ticket is {}.", standard.name, ticket.priority);
+            outbox::queue_notification(conn.reborrow(), outbound, &ticket, &people, &headline, &detail, now).await?;
+        }
     }
     let mut state = ticket.state();
     if let Some(raised) = escalation.raised(ticket.priority) {

@@ -19,7 +19,7 @@ const BATCH: i64 = 200;
 impl Job for RefreshOpenTickets {
     const KIND: &'static str = "refresh_open_tickets";
 
-    async fn run(&self, tx: &mut Tx, context: JobContext) -> anyhow::Result<()> {
+    async fn run(&self, tx: &mut Tx, context: JobContext<'_>) -> anyhow::Result<()> {
         let ids = targets::open_tickets_after(tx.conn(), self.after, BATCH).await?;
         for &id in &ids {
             super::refresh(tx.conn(), id, None, context.now).await?;

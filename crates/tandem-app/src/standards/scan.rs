@@ -25,7 +25,7 @@ impl ScanStandards {
 impl Job for ScanStandards {
     const KIND: &'static str = "scan_standards";
 
-    async fn run(&self, tx: &mut Tx, context: JobContext) -> anyhow::Result<()> {
+    async fn run(&self, tx: &mut Tx, context: JobContext<'_>) -> anyhow::Result<()> {
         let now = context.now;
         loop {
             let warned = targets::warn_due(tx.conn(), now, BATCH).await?;
@@ -35,7 +35,7 @@ impl Job for ScanStandards {
             let breached = targets::breach_due(tx.conn(), now, BATCH).await?;
             for (ticket, metric) in &breached {
                 events::append(tx.conn(), *ticket, None, "sla_breached", &json!({ "metric": metric }), now).await?;
-                super::escalate::escalate(tx.conn(), *ticket, *metric, now).await?;
+                super::escalate::escalate(tx.conn(), *ticket, *metric, context.outbound, now).await?;
             }
             if (warned.len() as i64) < BATCH && (breached.len() as i64) < BATCH {
                 return Ok(());

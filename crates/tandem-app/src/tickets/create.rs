@@ -16,6 +16,7 @@ use tandem_store::{Tx, events, teams};
 use super::plan::{Plan, plan};
 use super::views::TicketDetail;
 use crate::idempotency::{self, IdempotencyKey};
+use crate::mail::Outbound;
 use crate::{App, AppError};
 
 /// A new request. Customers and employees fill in the subject, body, service and its fields;
@@ -89,6 +90,9 @@ impl App {
         let mut tx = self.store().begin().await?;
         let first = insert_ticket(&mut tx, principal, &new, subject, plan, now).await?;
         let id = first.ticket_id;
+        if let Some(outbound) = self.outbound() {
+            acknowledge(&mut tx, outbound, principal, id, now).await?;
+        }
         match idempotency::record(&mut tx, principal.person_id, key.as_ref(), RESOURCE, id.0, now).await {
             Ok(()) => tx.commit().await?,
             Err(AppError::Conflict { code: "idempotency_race", .. }) => {
@@ -195,6 +199,21 @@ async fn insert_ticket(
         body: message.body,
         created_at: now,
     })
+}
+
+/// Confirms the new request to its requester by email, unless an agent opened it for themselves.
+async fn acknowledge(
+    tx: &mut Tx,
+    outbound: &Outbound,
+    principal: &Principal,
+    id: TicketId,
+    now: Millis,
+) -> Result<(), AppError> {
+    let ticket = tickets::get(tx.conn(), id).await?.ok_or(AppError::NotFound("ticket"))?;
+    if principal.is_staff() && ticket.requester_id == principal.person_id {
+        return Ok(());
+    }
+    crate::mail::outbox::queue_acknowledgement(tx.conn(), outbound, &ticket, now).await
 }
 
 async fn record_creation(

@@ -9,13 +9,14 @@ use tandem_domain::{
     AttachmentId, Channel, MessageId, MessageVisibility, Millis, Principal, TicketAccess, TicketId, TicketStatus,
 };
 use tandem_store::messages::{self, NewMessage as StoredMessage};
-use tandem_store::{attachments, tickets};
+use tandem_store::tickets;
 
 use super::events::record;
 use super::update::status_error;
-use super::views::{MessageOut, TicketOut, message_out, ticket_out};
+use super::views::{MessageExtras, MessageOut, TicketOut, message_out, ticket_out};
 use super::{access, access_for_write};
 use crate::idempotency::{self, IdempotencyKey};
+use crate::mail::outbox;
 use crate::{App, AppError};
 
 #[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
@@ -75,6 +76,13 @@ impl App {
         };
         let message_id = messages::insert(tx.conn(), &stored, now).await?;
         super::attachments::claim(tx.conn(), &new.attachment_ids, principal.person_id, message_id).await?;
+        if side == Side::Agent
+            && visibility == MessageVisibility::Public
+            && let Some(outbound) = self.outbound()
+        {
+            let author = principal.person_id;
+            outbox::queue_reply(tx.conn(), outbound, &ticket, message_id, author, &stored.body, now).await?;
+        }
         let mut state = ticket.state();
         state.status = status;
         if side == Side::Agent && visibility == MessageVisibility::Public && state.first_responded_at.is_none() {
@@ -121,7 +129,7 @@ impl App {
         let (ticket, access) = access(reader.conn(), principal, id).await?;
         let row = messages::get(reader.conn(), message).await?.filter(|row| row.ticket_id == id);
         let row = row.ok_or(AppError::NotFound("message"))?;
-        let files = attachments::for_messages(reader.conn(), &[message]).await?;
-        Ok(MessagePosted { message: message_out(access, row, &files), ticket: ticket_out(access, ticket) })
+        let extras = MessageExtras::load(reader.conn(), access, &[message]).await?;
+        Ok(MessagePosted { message: message_out(access, row, &extras), ticket: ticket_out(access, ticket) })
     }
 }

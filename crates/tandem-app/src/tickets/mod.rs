@@ -18,7 +18,7 @@ pub use events::EventOut;
 pub use messages::{MessagePosted, NewMessage};
 pub use read::{ListScope, TicketQuery};
 pub use update::{FollowerInput, MergeInput, TicketChanges};
-pub use views::{MessageOut, NamedRef, PersonSummary, TicketDetail, TicketOut, ViewKind};
+pub use views::{EmailDelivery, MessageOut, NamedRef, PersonSummary, TicketDetail, TicketOut, ViewKind};
 
 use tandem_domain::access::ticket_access;
 use tandem_domain::{Principal, TicketAccess, TicketId, TicketParties};

@@ -9,10 +9,12 @@ use tandem_domain::{
 };
 use tandem_store::messages::MessageView;
 use tandem_store::ticket_list::{self, CustomerScope};
-use tandem_store::{Conn, Cursor, TicketFilter, TicketOrder, attachments, events, messages, tickets};
+use tandem_store::{Conn, Cursor, TicketFilter, TicketOrder, events, messages, tickets};
 
 use super::events::EventOut;
-use super::views::{MessageOut, PersonSummary, TicketDetail, TicketOut, message_out, person, ticket_out};
+use super::views::{
+    MessageExtras, MessageOut, PersonSummary, TicketDetail, TicketOut, message_out, person, ticket_out,
+};
 use super::{access, require_agent};
 use crate::page::{decode_cursor, encode_cursor};
 use crate::{App, AppError, Page, PageRequest};
@@ -77,7 +79,7 @@ impl App {
     ) -> Result<TicketDetail, AppError> {
         let mut reader = self.store().read().await?;
         let (ticket, access) = access(reader.conn(), principal, first.ticket_id).await?;
-        let messages = vec![message_out(access, first, &[])];
+        let messages = vec![message_out(access, first, &MessageExtras::default())];
         Ok(TicketDetail {
             ticket: ticket_out(access, ticket),
             messages,
@@ -232,6 +234,6 @@ async fn conversation(
     rows.truncate(size as usize);
     let next_cursor = if more { rows.last().map(|row| encode_cursor(&row.id)) } else { None };
     let ids: Vec<MessageId> = rows.iter().map(|row| row.id).collect();
-    let files = attachments::for_messages(conn, &ids).await?;
-    Ok((rows.into_iter().map(|row| message_out(access, row, &files)).collect(), next_cursor))
+    let extras = MessageExtras::load(conn, access, &ids).await?;
+    Ok((rows.into_iter().map(|row| message_out(access, row, &extras)).collect(), next_cursor))
 }

@@ -5,11 +5,14 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 use tandem_domain::{
-    Channel, MessageId, MessageVisibility, PersonId, Priority, TicketAccess, TicketAudience, TicketId, TicketStatus,
+    Channel, EmailStatus, MessageId, MessageVisibility, PersonId, Priority, TicketAccess, TicketAudience, TicketId,
+    TicketStatus,
 };
-use tandem_store::attachments::AttachmentRow;
+use tandem_store::attachments::{self, AttachmentRow};
 use tandem_store::messages::MessageView;
+use tandem_store::outbound::{self, DeliveryRow};
 use tandem_store::tickets::TicketView;
+use tandem_store::{Conn, StoreError};
 
 use super::attachments::AttachmentOut;
 use crate::{Instant, instant};
@@ -81,7 +84,44 @@ pub struct MessageOut {
     pub channel: Channel,
     pub body: String,
     pub attachments: Vec<AttachmentOut>,
+    /// The emails that carried this message out (agents only): to whom, and whether they went.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub emails: Vec<EmailDelivery>,
     pub created_at: Instant,
+}
+
+/// How the email of a message went.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct EmailDelivery {
+    pub to: String,
+    /// `queued` (being sent, retried with backoff), `sent` (the mail server took it) or `failed`.
+    pub status: EmailStatus,
+    pub attempts: i64,
+    /// Why it failed, or why the last attempt did.
+    pub error: Option<String>,
+    pub finished_at: Option<Instant>,
+}
+
+/// What a page of messages carries besides the messages: their files, and (agents only) emails.
+#[derive(Debug, Default)]
+pub(crate) struct MessageExtras {
+    files: Vec<AttachmentRow>,
+    emails: Vec<DeliveryRow>,
+}
+
+impl MessageExtras {
+    pub(crate) async fn load(
+        mut conn: Conn<'_>,
+        access: TicketAccess,
+        messages: &[MessageId],
+    ) -> Result<MessageExtras, StoreError> {
+        let files = attachments::for_messages(conn.reborrow(), messages).await?;
+        let emails = match access {
+            TicketAccess::Agent => outbound::for_messages(conn, messages).await?,
+            TicketAccess::Customer => Vec::new(),
+        };
+        Ok(MessageExtras { files, emails })
+    }
 }
 
 /// A ticket with its conversation (the first page of it) and followers.
@@ -141,7 +181,7 @@ pub(crate) fn ticket_out(access: TicketAccess, row: TicketView) -> TicketOut {
     }
 }
 
-pub(crate) fn message_out(access: TicketAccess, row: MessageView, attachments: &[AttachmentRow]) -> MessageOut {
+pub(crate) fn message_out(access: TicketAccess, row: MessageView, extras: &MessageExtras) -> MessageOut {
     let author = row.author_id.map(|id| person(access, id, row.author_name.unwrap_or_default(), None));
     MessageOut {
         id: row.id,
@@ -149,11 +189,24 @@ pub(crate) fn message_out(access: TicketAccess, row: MessageView, attachments: &
         visibility: row.visibility,
         channel: row.channel,
         body: row.body,
-        attachments: attachments
+        attachments: extras
+            .files
             .iter()
             .filter(|attachment| attachment.message_id == Some(row.id))
             .cloned()
             .map(AttachmentOut::from)
+            .collect(),
+        emails: extras
+            .emails
+            .iter()
+            .filter(|email| email.message_id == row.id && access == TicketAccess::Agent)
+            .map(|email| EmailDelivery {
+                to: email.envelope_to.clone(),
+                status: email.status,
+                attempts: email.attempts,
+                error: email.last_error.clone(),
+                finished_at: email.finished_at.map(instant),
+            })
             .collect(),
         created_at: instant(row.created_at),
     }

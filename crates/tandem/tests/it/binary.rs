@@ -219,3 +219,53 @@ async fn past_its_request_limit_a_node_sheds_load_and_recovers() {
     assert_eq!(server.call("GET", "/healthz", None, None).await.0, 200, "health is never shed");
     assert_eq!(server.call("GET", "/api/v1/me", Some(&token), None).await.0, 200, "it recovers at once");
 }
+
+/// `tandem serve` configured with an SMTP server sends through it from its own worker: the
+/// acknowledgement of Erin's request and Casey's reply, and nothing for the demo's history.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_with_smtp_emails_the_acknowledgement_and_the_reply() {
+    let sink = super::mail::smtp_sink::SmtpSink::start();
+    let dir = tempfile::tempdir().unwrap();
+    let port = sink.port.to_string();
+    let env = [
+        ("TANDEM_MAIL__SMTP__HOST", "127.0.0.1"),
+        ("TANDEM_MAIL__SMTP__PORT", port.as_str()),
+        ("TANDEM_MAIL__SMTP__SECURITY", "plain"),
+        ("TANDEM_MAIL__PUBLIC_URL", "http://help.harbor.example"),
+    ];
+    let server = Server::start_with(dir.path(), None, &env).await;
+    let erin = server.sign_in("erin@example.com").await;
+    let casey = server.sign_in("casey@harbor.example").await;
+    let order = json!({"subject": "Wrong grind", "body": "I asked for whole beans.", "service": "order-problem",
+        "fields": {"order_number": "HB-20001"}});
+    let (status, created) = server.call("POST", "/api/v1/tickets", Some(&erin), Some(order)).await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["ticket"]["id"].as_i64().expect("an id");
+    let messages = format!("/api/v1/tickets/{id}/messages");
+    let reply = json!({"body": "Whole beans are on the way."});
+    assert_eq!(server.call("POST", &messages, Some(&casey), Some(reply)).await.0, 201);
+    let note = json!({"body": "Grinder setting was wrong.", "visibility": "internal"});
+    assert_eq!(server.call("POST", &messages, Some(&casey), Some(note)).await.0, 201);
+
+    let mut delivered = Vec::new();
+    for _ in 0..150 {
+        delivered = sink.delivered();
+        if delivered.len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let subjects: Vec<String> = delivered.iter().map(|email| email.header("Subject").unwrap_or_default()).collect();
+    assert_eq!(
+        subjects,
+        vec![format!("Received: Wrong grind [#{id}]"), format!("Re: Wrong grind [#{id}]")],
+        "the acknowledgement, then the reply; nothing for the demo's history or the note"
+    );
+    let reply = delivered[1].parsed();
+    assert!(reply.text.contains("Whole beans are on the way."));
+    assert!(reply.text.contains(&format!("http://help.harbor.example/portal/requests/{id}")));
+    assert_eq!(delivered[1].envelope_to, vec!["erin@example.com".to_owned()]);
+    // Still only those two a moment later: nothing else was queued.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(sink.delivered().len(), 2);
+}

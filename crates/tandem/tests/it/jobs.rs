@@ -26,7 +26,7 @@ impl Job for RecordEffect {
     const KIND: &'static str = "test_record_effect";
     const MAX_ATTEMPTS: i64 = 3;
 
-    async fn run(&self, tx: &mut Tx, context: JobContext) -> anyhow::Result<()> {
+    async fn run(&self, tx: &mut Tx, context: JobContext<'_>) -> anyhow::Result<()> {
         const SQL: &str = "INSERT INTO job_effects (effect_key, attempt) VALUES ($1, $2)";
         tandem_store::on_conn!(tx.conn(), c => sqlx::query(SQL).bind(&self.key).bind(context.attempt).execute(&mut *c).await.map(|done| done.rows_affected()))?;
         anyhow::ensure!(context.now >= self.fail_until, "failing attempt {}", context.attempt);

@@ -9,9 +9,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tandem_app::directory::teams::{MemberView, TeamView};
-use tandem_app::tickets::{MessageOut, TicketOut, TicketQuery, ViewKind};
+use tandem_app::tickets::{EmailDelivery, MessageOut, TicketOut, TicketQuery, ViewKind};
 use tandem_app::{Millis, PageRequest};
-use tandem_domain::{FormDef, MessageVisibility, PersonId, TicketId, TicketStatus};
+use tandem_domain::{EmailStatus, FormDef, MessageVisibility, PersonId, TicketId, TicketStatus};
 
 use super::edit::{SideDraft, SideForm};
 use super::format::{When, priority_label, status_label};
@@ -124,6 +124,8 @@ pub(super) struct MessageRow {
     body: String,
     channel: &'static str,
     attachments: Vec<(i64, String)>,
+    /// How the emails of this message went: a state word (a class) and a sentence.
+    emails: Vec<(&'static str, String)>,
     when: When,
 }
 
@@ -240,6 +242,21 @@ fn notice(done: &str, ticket: &TicketOut) -> Option<String> {
     Some(text)
 }
 
+fn email_line(email: &EmailDelivery) -> (&'static str, String) {
+    let to = &email.to;
+    match email.status {
+        EmailStatus::Sent => ("sent", format!("Emailed to {to}.")),
+        EmailStatus::Queued if email.attempts == 0 => ("queued", format!("Sending to {to}…")),
+        EmailStatus::Queued => {
+            let error = email.error.as_deref().unwrap_or("no reason given");
+            ("queued", format!("Sending to {to}: attempt {} failed ({error}), trying again.", email.attempts))
+        }
+        EmailStatus::Failed => {
+            ("failed", format!("Email to {to} failed: {}", email.error.as_deref().unwrap_or("no reason given")))
+        }
+    }
+}
+
 fn message_row(now: Millis, message: &MessageOut, requester: Option<PersonId>) -> MessageRow {
     let author_id = message.author.as_ref().and_then(|author| author.id);
     MessageRow {
@@ -249,6 +266,7 @@ fn message_row(now: Millis, message: &MessageOut, requester: Option<PersonId>) -
         body: message.body.clone(),
         channel: message.channel.as_str(),
         attachments: message.attachments.iter().map(|file| (file.id.0, file.filename.clone())).collect(),
+        emails: message.emails.iter().map(email_line).collect(),
         when: When::of(now, message.created_at),
     }
 }

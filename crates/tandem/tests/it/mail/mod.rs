@@ -8,6 +8,8 @@ mod imap;
 mod ingest;
 mod mailboxes;
 mod noise;
+mod outbound;
+pub mod smtp_sink;
 
 pub use serde_json::Value;
 use tandem_app::mail::Ingested;

@@ -28,7 +28,7 @@ fn binary() -> PathBuf {
     })
 }
 
-fn free_port() -> u16 {
+pub(super) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
@@ -129,7 +129,7 @@ fn spawn(binary: &Path, root: &Path) -> Child {
 
 /// A test CA (`ca.pem`) and a certificate for `localhost` it signed (`cert.pem`, `key.pem`), made
 /// with the openssl command line (rustls rightly refuses a self-signed CA as the server's own).
-fn make_certificate(root: &Path) {
+pub(super) fn make_certificate(root: &Path) {
     std::fs::write(root.join("leaf.ext"), "subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\n").unwrap();
     let steps: [&[&str]; 3] = [
         &["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=Tandem test CA"],

@@ -10,6 +10,7 @@ mod mailboxes;
 mod noise;
 mod outbound;
 pub mod smtp_sink;
+mod smtp_tls;
 
 pub use serde_json::Value;
 use tandem_app::mail::Ingested;

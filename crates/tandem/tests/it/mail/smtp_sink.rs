@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use tandem_app::mail::{SmtpAccount, SmtpSecurity};
 
+use super::dovecot::free_port;
+
 /// Debian's interpreter, which is the one that sees Debian's python3-aiosmtpd (a python3 earlier
 /// on PATH may be another installation).
 const PYTHON: &str = "/usr/bin/python3";
@@ -15,8 +17,14 @@ const PYTHON: &str = "/usr/bin/python3";
 pub struct SmtpSink {
     child: Child,
     dir: tempfile::TempDir,
+    /// Plain SMTP, no login.
     pub port: u16,
+    /// With [`SmtpSink::start_with_tls`]: STARTTLS required, then TLS from the first byte; both
+    /// with a certificate for `localhost` from a test CA, and the login tandem / secret.
+    pub tls_ports: Option<(u16, u16)>,
 }
+
+pub const LOGIN: (&str, &str) = ("tandem", "secret");
 
 /// One message as the server received it.
 #[derive(Debug)]
@@ -45,6 +53,14 @@ impl Delivered {
 
 impl SmtpSink {
     pub fn start() -> SmtpSink {
+        Self::spawn(false)
+    }
+
+    pub fn start_with_tls() -> SmtpSink {
+        Self::spawn(true)
+    }
+
+    fn spawn(tls: bool) -> SmtpSink {
         let available =
             Command::new(PYTHON).args(["-c", "import aiosmtpd"]).status().is_ok_and(|status| status.success());
         assert!(
@@ -52,19 +68,28 @@ impl SmtpSink {
             "{PYTHON} cannot import aiosmtpd: these tests need a real SMTP server (apt-get install python3-aiosmtpd; scripts/test does it)"
         );
         let dir = tempfile::tempdir().unwrap();
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = free_port();
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/mail/smtp_sink.py");
-        let child = Command::new(PYTHON)
-            .arg(script)
-            .arg(dir.path())
-            .arg(port.to_string())
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("starting the SMTP sink");
-        let sink = SmtpSink { child, dir, port };
+        let mut command = Command::new(PYTHON);
+        command.arg(script).arg(dir.path()).arg(port.to_string());
+        let tls_ports = tls.then(|| {
+            let certificates = dir.path().join("certificates");
+            std::fs::create_dir(&certificates).unwrap();
+            super::dovecot::make_certificate(&certificates);
+            let ports = (free_port(), free_port());
+            command.args([ports.0.to_string(), ports.1.to_string()]);
+            command.arg(certificates.join("cert.pem")).arg(certificates.join("key.pem"));
+            ports
+        });
+        let child = command.stdout(Stdio::null()).stderr(Stdio::inherit()).spawn().expect("starting the SMTP sink");
+        let sink = SmtpSink { child, dir, port, tls_ports };
         sink.wait_until_listening();
         sink
+    }
+
+    /// The test CA that signed the TLS servers' certificate.
+    pub fn ca_file(&self) -> std::path::PathBuf {
+        self.dir.path().join("certificates").join("ca.pem")
     }
 
     /// The account Tandem sends through: plain SMTP on loopback, as for a local relay.
@@ -103,8 +128,10 @@ impl SmtpSink {
     }
 
     fn wait_until_listening(&self) {
+        let mut ports = vec![self.port];
+        ports.extend(self.tls_ports.iter().flat_map(|(starttls, tls)| [*starttls, *tls]));
         for _ in 0..100 {
-            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+            if ports.iter().all(|port| std::net::TcpStream::connect(("127.0.0.1", *port)).is_ok()) {
                 return;
             }
             std::thread::sleep(Duration::from_millis(100));

@@ -9,7 +9,7 @@ use crate::{Conn, StoreError, bind_args, on_conn};
 macro_rules! columns {
     () => {
         "id, email, name, kind, is_admin, title, department_id, manager_id, organization_id, \
-         stakeholder, connection, org_access, version, created_at, updated_at"
+         stakeholder, connection, org_access, version, created_at, updated_at, undeliverable_at, undeliverable_reason"
     };
 }
 
@@ -22,6 +22,12 @@ pub struct PersonRow {
     pub version: i64,
     pub created_at: Millis,
     pub updated_at: Millis,
+    /// Set when a delivery report said mail to this address fails (see `inbound::mark_undeliverable`).
+    /// Queries that only need who someone is (the token lookup) leave these out: `None` then.
+    #[sqlx(default)]
+    pub undeliverable_at: Option<Millis>,
+    #[sqlx(default)]
+    pub undeliverable_reason: Option<String>,
 }
 
 /// Everything about a person that can be written; `id`, `version` and times are the store's.

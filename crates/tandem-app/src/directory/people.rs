@@ -82,6 +82,17 @@ pub struct PersonView {
     pub version: i64,
     pub created_at: Instant,
     pub updated_at: Instant,
+    /// Present when mail to this address bounced: Tandem no longer emails it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undeliverable: Option<Undeliverable>,
+}
+
+/// Since when, and why, mail to a person's address fails.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct Undeliverable {
+    pub since: Instant,
+    /// What the delivery report said.
+    pub reason: String,
 }
 
 /// The signed-in person and their faces (which teams they work in).
@@ -131,6 +142,10 @@ impl From<PersonRow> for PersonView {
             version: row.version,
             created_at: instant(row.created_at),
             updated_at: instant(row.updated_at),
+            undeliverable: row.undeliverable_at.map(|since| Undeliverable {
+                since: instant(since),
+                reason: row.undeliverable_reason.unwrap_or_default(),
+            }),
         }
     }
 }

@@ -21,6 +21,8 @@ pub(super) struct Profile {
     pub title: Option<String>,
     pub stakeholder: Option<&'static str>,
     pub since: When,
+    /// Why mail to them bounced, when it did (Tandem no longer emails them).
+    pub undeliverable: Option<String>,
 }
 
 impl Profile {
@@ -33,6 +35,7 @@ impl Profile {
             title: person.title,
             stakeholder: person.stakeholder.map(|stakeholder| stakeholder.as_str()),
             since: When::of(now, person.created_at),
+            undeliverable: person.undeliverable.map(|undeliverable| undeliverable.reason),
             name: person.name,
             email: person.email,
         }

@@ -41,6 +41,14 @@ test_both!(
         let mut reader = desk.db.store.read().await.unwrap();
         assert!(inbound::undeliverable(reader.conn(), "erin@example.com").await.unwrap().is_some());
         assert!(inbound::undeliverable(reader.conn(), "olga@bayside.example").await.unwrap().is_none());
+        drop(reader);
+        // Staff see it on the person.
+        let people = desk.get("/api/v1/people?q=erin", &admin).await.json;
+        let erin = people["items"].as_array().unwrap().iter().find(|person| person["email"] == "erin@example.com");
+        let erin = erin.expect("Erin in the directory");
+        assert!(erin["undeliverable"]["reason"].as_str().is_some_and(|reason| !reason.is_empty()), "{erin}");
+        let olga = desk.get("/api/v1/people?q=olga", &admin).await.json;
+        assert!(olga["items"][0].get("undeliverable").is_none(), "{olga}");
     }
 );
 

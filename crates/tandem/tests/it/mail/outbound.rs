@@ -259,6 +259,8 @@ test_both!(
             1,
             "only the acknowledgement, sent before the bounce"
         );
+        let page = super::super::pages::Browser::with_token(&desk, &casey).page(&format!("/agent/tickets/{id}")).await;
+        assert!(page.contains("Undeliverable: mail to this address bounced"), "{page}");
     }
 );
 

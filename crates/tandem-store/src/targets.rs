@@ -3,8 +3,12 @@
 //! many tickets exist. Each fire is a conditional update, so it happens once however often a
 //! scan runs.
 
+use std::fmt::Write as _;
+
 use tandem_domain::standard::TargetClock;
-use tandem_domain::{Metric, Millis, StandardId, TicketId};
+use tandem_domain::{
+    Metric, Millis, OrganizationId, Priority, ServiceId, StandardId, TeamId, TicketAudience, TicketId, TicketStatus,
+};
 
 use crate::{Conn, StoreError, on_conn};
 
@@ -51,6 +55,58 @@ pub async fn save(
     Ok(())
 }
 
+/// One clock to write, as [`save`] takes it.
+#[derive(Clone, Copy, Debug)]
+pub struct ClockWrite<'a> {
+    pub ticket_id: TicketId,
+    pub metric: Metric,
+    pub standard_id: StandardId,
+    pub clock: &'a TargetClock,
+}
+
+/// Rows per statement in [`save_many`]: 14 placeholders each stays far below both backends' limits.
+const SAVE_CHUNK: usize = 500;
+
+/// Writes many clocks, a few hundred per statement (the same upsert as [`save`]).
+pub async fn save_many(mut conn: Conn<'_>, writes: &[ClockWrite<'_>], now: Millis) -> Result<(), StoreError> {
+    for chunk in writes.chunks(SAVE_CHUNK) {
+        let mut text = String::from(
+            "INSERT INTO ticket_targets (ticket_id, metric, standard_id, state, started_at, target_ms, elapsed_ms, \
+             running_since, due_at, warn_at, warned_at, breached_at, stopped_at, updated_at) VALUES ",
+        );
+        for index in 0..chunk.len() {
+            let base = index * 14;
+            text.push_str(if index == 0 { "(" } else { ", (" });
+            for column in 1..=14 {
+                let separator = if column == 1 { "" } else { ", " };
+                write!(text, "{separator}${}", base + column).expect("writing to a String");
+            }
+            text.push(')');
+        }
+        text.push_str(
+            " ON CONFLICT (ticket_id, metric) DO UPDATE SET standard_id = excluded.standard_id, \
+             state = excluded.state, started_at = excluded.started_at, target_ms = excluded.target_ms, \
+             elapsed_ms = excluded.elapsed_ms, running_since = excluded.running_since, due_at = excluded.due_at, \
+             warn_at = excluded.warn_at, warned_at = excluded.warned_at, breached_at = excluded.breached_at, \
+             stopped_at = excluded.stopped_at, updated_at = excluded.updated_at",
+        );
+        // Only placeholders were added to the static text; every value is bound.
+        let sql = sqlx::AssertSqlSafe(text);
+        on_conn!(conn.reborrow(), c => {
+            let mut query = sqlx::query(sql);
+            for write in chunk {
+                let clock = write.clock;
+                query = query.bind(write.ticket_id).bind(write.metric).bind(write.standard_id).bind(clock.state)
+                    .bind(clock.started_at).bind(clock.target_ms).bind(clock.elapsed_ms).bind(clock.running_since)
+                    .bind(clock.due_at).bind(clock.warn_at).bind(clock.warned_at).bind(clock.breached_at)
+                    .bind(clock.stopped_at).bind(now);
+            }
+            query.execute(&mut *c).await.map(|done| done.rows_affected())
+        })?;
+    }
+    Ok(())
+}
+
 /// Drops a ticket's clock for a metric its standard no longer promises.
 pub async fn remove(conn: Conn<'_>, ticket: TicketId, metric: Metric) -> Result<(), StoreError> {
     const SQL: &str = "DELETE FROM ticket_targets WHERE ticket_id = $1 AND metric = $2";
@@ -82,9 +138,62 @@ pub async fn warn_due(conn: Conn<'_>, now: Millis, limit: i64) -> Result<Vec<(Ti
     )
 }
 
+/// What a ticket's clocks depend on: the facts its standard is chosen by, and its status and times.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct ClockFacts {
+    pub id: TicketId,
+    pub status: TicketStatus,
+    pub priority: Priority,
+    pub audience: TicketAudience,
+    pub service_id: Option<ServiceId>,
+    pub team_id: TeamId,
+    pub organization_id: Option<OrganizationId>,
+    pub created_at: Millis,
+    pub first_responded_at: Option<Millis>,
+    pub solved_at: Option<Millis>,
+}
+
+/// Locks the open tickets with ids in `(after, through]` for the rest of the transaction and
+/// returns their clock facts as committed (PostgreSQL re-reads a row changed while it waited), so a
+/// ticket write cannot slip between reading a ticket and writing its clocks.
+pub async fn lock_open_tickets(
+    conn: Conn<'_>,
+    after: TicketId,
+    through: TicketId,
+) -> Result<Vec<ClockFacts>, StoreError> {
+    const SQL: &str = "UPDATE tickets SET version = version \
+         WHERE id > $1 AND id <= $2 AND status NOT IN ('solved', 'closed') \
+         RETURNING id, status, priority, audience, service_id, team_id, organization_id, created_at, \
+         first_responded_at, solved_at";
+    let mut facts =
+        on_conn!(conn, c => sqlx::query_as::<_, ClockFacts>(SQL).bind(after).bind(through).fetch_all(&mut *c).await)?;
+    facts.sort_by_key(|ticket| ticket.id);
+    Ok(facts)
+}
+
+/// The clocks of the open tickets with ids in `(after, through]`, by ticket and metric.
+pub async fn for_open_tickets(
+    conn: Conn<'_>,
+    after: TicketId,
+    through: TicketId,
+) -> Result<Vec<TargetRow>, StoreError> {
+    const SQL: &str = "SELECT tt.ticket_id, tt.metric, tt.standard_id, tt.state, tt.started_at, tt.target_ms, \
+         tt.elapsed_ms, tt.running_since, tt.due_at, tt.warn_at, tt.warned_at, tt.breached_at, tt.stopped_at \
+         FROM tickets t JOIN ticket_targets tt ON tt.ticket_id = t.id \
+         WHERE t.id > $1 AND t.id <= $2 AND t.status NOT IN ('solved', 'closed') ORDER BY tt.ticket_id, tt.metric";
+    Ok(on_conn!(conn, c => sqlx::query_as::<_, TargetRow>(SQL).bind(after).bind(through).fetch_all(&mut *c).await)?)
+}
+
 /// Tickets still open (not solved or closed) after `after`, by id: the ones a new standard may reach.
 pub async fn open_tickets_after(conn: Conn<'_>, after: TicketId, limit: i64) -> Result<Vec<TicketId>, StoreError> {
     const SQL: &str =
         "SELECT id FROM tickets WHERE id > $1 AND status NOT IN ('solved', 'closed') ORDER BY id LIMIT $2";
     Ok(on_conn!(conn, c => sqlx::query_scalar::<_, TicketId>(SQL).bind(after).bind(limit).fetch_all(&mut *c).await)?)
+}
+
+/// One ticket's [`ClockFacts`] (no joins: what every ticket write's refresh reads).
+pub async fn clock_facts(conn: Conn<'_>, id: TicketId) -> Result<Option<ClockFacts>, StoreError> {
+    const SQL: &str = "SELECT id, status, priority, audience, service_id, team_id, organization_id, created_at, \
+         first_responded_at, solved_at FROM tickets WHERE id = $1";
+    Ok(on_conn!(conn, c => sqlx::query_as::<_, ClockFacts>(SQL).bind(id).fetch_optional(&mut *c).await)?)
 }

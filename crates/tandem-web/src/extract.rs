@@ -72,6 +72,32 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// An iCalendar body (`Content-Type: text/calendar`), as text. Another content type is 415; bytes
+/// that are not UTF-8 are 422 on `body`; an oversized body 413.
+pub struct CalendarText(pub String);
+
+impl<S: Send + Sync> FromRequest<S> for CalendarText {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_calendar =
+            request.headers().get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).is_some_and(|value| {
+                value.split(';').next().is_some_and(|essence| essence.trim().eq_ignore_ascii_case("text/calendar"))
+            });
+        if !is_calendar {
+            return Err(ApiError::new(
+                axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "send an iCalendar file with Content-Type: text/calendar",
+            ));
+        }
+        let bytes = Bytes::from_request(request, state).await.map_err(ApiError::from)?;
+        let text = String::from_utf8(bytes.to_vec())
+            .map_err(|_| ApiError::from(AppError::invalid("body", "an iCalendar file must be UTF-8 text")))?;
+        Ok(CalendarText(text))
+    }
+}
+
 fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {

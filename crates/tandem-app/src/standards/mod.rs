@@ -1,22 +1,25 @@
-//! Service standards: calendars and standards (admins write, staff read), the clocks of each
-//! ticket's targets kept current in every ticket write (`refresh.rs`), what a ticket shows of them
-//! (`views.rs`), the periodic scan that fires warnings and breaches once (`scan.rs`) with the
-//! standard's escalation actions (`escalate.rs`), and the queued refresh that brings a new or
-//! edited standard or calendar to the tickets already open (`recompute.rs`).
+//! Service standards: calendars and standards (admins write and delete, staff read; holidays can
+//! be imported from an iCalendar file), the clocks of each ticket's targets kept current in every
+//! ticket write (`refresh.rs`) from a per-node snapshot of the standards checked against the
+//! database's version row (`snapshot.rs`), what a ticket shows of them and which standard applies
+//! and why (`views.rs`), the periodic scan that fires warnings and breaches once (`scan.rs`) with
+//! the standard's escalation actions (`escalate.rs`), and the queued refresh that brings a new,
+//! edited or deleted standard or calendar to the tickets already open (`recompute.rs`).
 
 mod escalate;
 mod recompute;
 mod refresh;
 mod scan;
+mod snapshot;
 mod views;
 
 pub use recompute::RefreshOpenTickets;
 pub(crate) use refresh::refresh;
 pub use scan::ScanStandards;
-pub use views::TargetView;
+pub use views::{StandardMatch, StandardRef, TargetView};
 
 use serde::{Deserialize, Serialize};
-use tandem_domain::calendar::{Calendar, CalendarDef};
+use tandem_domain::calendar::{Calendar, CalendarDef, holidays_from_ical};
 use tandem_domain::standard::{Escalations, StandardConditions, Targets};
 use tandem_domain::validate::{self, FieldErrors};
 use tandem_domain::{CalendarId, Millis, Principal, StandardId, TicketId};
@@ -145,7 +148,7 @@ impl App {
         now: Millis,
     ) -> Result<CalendarView, AppError> {
         let mut tx = self.begin_as_admin(principal, "calendar").await?;
-        standards::get_calendar(tx.conn(), id).await?.ok_or(AppError::NotFound("calendar"))?;
+        live_calendar(&mut tx, id).await?;
         let name = check_calendar(&input)?;
         let row = standards::update_calendar(tx.conn(), id, expected_version, &name, &input.definition, now)
             .await
@@ -193,12 +196,72 @@ impl App {
         now: Millis,
     ) -> Result<StandardView, AppError> {
         let mut tx = self.begin_as_admin(principal, "standard").await?;
-        let current = standards::get_standard(tx.conn(), id).await?.ok_or(AppError::NotFound("standard"))?;
+        let current = live_standard(&mut tx, id).await?;
         let position = input.position.unwrap_or(current.position);
         let fields = check_standard(&mut tx, input, position).await?;
         let row = standards::update_standard(tx.conn(), id, expected_version, &fields, now)
             .await?
             .ok_or_else(|| AppError::version_conflict("standard"))?;
+        refresh_open_tickets(&mut tx, now).await?;
+        tx.commit().await?;
+        Ok(row.into())
+    }
+
+    /// Deletes a calendar no standard uses (409 `calendar_in_use` naming them otherwise). Its row
+    /// stays as a tombstone with its name freed, for the clocks of deleted standards that used it.
+    pub async fn delete_calendar(&self, principal: &Principal, id: CalendarId, now: Millis) -> Result<(), AppError> {
+        let mut tx = self.begin_as_admin(principal, "calendar").await?;
+        live_calendar(&mut tx, id).await?;
+        let users = standards::standards_using_calendar(tx.conn(), id).await?;
+        if !users.is_empty() {
+            return Err(AppError::conflict(
+                "calendar_in_use",
+                format!("the calendar is used by {}; move or delete them first", users.join(", ")),
+            ));
+        }
+        standards::delete_calendar(tx.conn(), id, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Deletes a standard: it no longer applies, is listed or edited. Clocks already measured
+    /// under it (met or breached) keep naming it; open tickets move to the next standard that
+    /// applies (keeping the business time used) or, if none does, lose their open clocks, through
+    /// the queued refresh.
+    pub async fn delete_standard(&self, principal: &Principal, id: StandardId, now: Millis) -> Result<(), AppError> {
+        let mut tx = self.begin_as_admin(principal, "standard").await?;
+        live_standard(&mut tx, id).await?;
+        standards::delete_standard(tx.conn(), id, now).await?;
+        refresh_open_tickets(&mut tx, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Adds the all-day events of an iCalendar file to a calendar's holidays (dates already there
+    /// stay once). A file that cannot be read exactly is refused (422 on `body`, naming the line),
+    /// with nothing written; open tickets take the new holidays through the queued refresh.
+    pub async fn import_holidays(
+        &self,
+        principal: &Principal,
+        id: CalendarId,
+        ical: &str,
+        now: Millis,
+    ) -> Result<CalendarView, AppError> {
+        let mut tx = self.begin_as_admin(principal, "calendar").await?;
+        let current = live_calendar(&mut tx, id).await?;
+        let dates = holidays_from_ical(ical).map_err(|problem| AppError::invalid("body", problem))?;
+        let mut definition = current.definition.0.clone();
+        if definition.always_open {
+            return Err(AppError::invalid("body", "the calendar is always open: holidays do not apply to it"));
+        }
+        definition.holidays.extend(dates.iter().map(|date| date.to_string()));
+        definition.holidays.sort();
+        definition.holidays.dedup();
+        let input = CalendarInput { name: current.name.clone(), definition };
+        check_calendar(&input)?;
+        let row = standards::update_calendar(tx.conn(), id, current.version, &input.name, &input.definition, now)
+            .await?
+            .ok_or_else(|| AppError::version_conflict("calendar"))?;
         refresh_open_tickets(&mut tx, now).await?;
         tx.commit().await?;
         Ok(row.into())
@@ -245,7 +308,8 @@ async fn check_standard(tx: &mut Tx, input: StandardInput, position: i64) -> Res
     if !(1..=99).contains(&input.warn_at_percent) {
         errors.add("warn_at_percent", "must be between 1 and 99");
     }
-    if standards::get_calendar(tx.conn(), input.calendar_id).await?.is_none() {
+    if standards::get_calendar(tx.conn(), input.calendar_id).await?.is_none_or(|calendar| calendar.deleted_at.is_some())
+    {
         errors.add("calendar_id", "no such calendar");
     }
     input.escalations.check(&mut errors);
@@ -267,6 +331,18 @@ async fn check_standard(tx: &mut Tx, input: StandardInput, position: i64) -> Res
         warn_at_percent: input.warn_at_percent,
         escalations: input.escalations,
     })
+}
+
+/// A calendar that exists and is not deleted (404 otherwise).
+async fn live_calendar(tx: &mut Tx, id: CalendarId) -> Result<CalendarRow, AppError> {
+    let row = standards::get_calendar(tx.conn(), id).await?;
+    row.filter(|calendar| calendar.deleted_at.is_none()).ok_or(AppError::NotFound("calendar"))
+}
+
+/// A standard that exists and is not deleted (404 otherwise).
+async fn live_standard(tx: &mut Tx, id: StandardId) -> Result<StandardRow, AppError> {
+    let row = standards::get_standard(tx.conn(), id).await?;
+    row.filter(|standard| standard.deleted_at.is_none()).ok_or(AppError::NotFound("standard"))
 }
 
 /// Open tickets take a new or edited standard or calendar through the queue, enqueued in the

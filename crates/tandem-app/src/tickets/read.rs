@@ -67,6 +67,7 @@ impl App {
             messages_next_cursor,
             followers,
             targets: Vec::new(),
+            standard: None,
         })
     }
 
@@ -86,6 +87,7 @@ impl App {
             messages_next_cursor: None,
             followers: Vec::new(),
             targets: Vec::new(),
+            standard: None,
         })
     }
 

@@ -135,6 +135,9 @@ pub struct TicketDetail {
     /// The service standard's targets as of the request (agents only; see `standards`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<crate::standards::TargetView>,
+    /// Which service standard applies and why, or that none does (agents only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub standard: Option<crate::standards::StandardMatch>,
 }
 
 pub(crate) fn person(access: TicketAccess, id: PersonId, name: String, email: Option<String>) -> PersonSummary {

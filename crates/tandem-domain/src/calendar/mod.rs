@@ -4,6 +4,7 @@
 //! business-time arithmetic (`business_time.rs`). No clock is read here: instants are arguments.
 
 mod business_time;
+mod ical;
 #[cfg(test)]
 mod tests;
 
@@ -12,6 +13,8 @@ use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
 use crate::validate::FieldErrors;
+
+pub use ical::holidays_from_ical;
 
 /// A calendar as written in the API or configuration.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

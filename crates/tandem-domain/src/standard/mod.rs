@@ -65,6 +65,41 @@ impl StandardConditions {
     }
 }
 
+/// One condition of a standard that holds for a ticket: the reason the standard applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConditionHeld {
+    Audience(TicketAudience),
+    Service(ServiceId),
+    Team(TeamId),
+    Priority(Priority),
+    Organization(OrganizationId),
+}
+
+impl StandardConditions {
+    /// The set conditions, each with the ticket's value that satisfies it, in a fixed order;
+    /// empty when the standard has no conditions (it applies to every ticket). Meaningful when
+    /// [`StandardConditions::matches`] holds.
+    pub fn held(&self, facts: &StandardFacts) -> Vec<ConditionHeld> {
+        let mut held = Vec::new();
+        if self.audience.is_some() {
+            held.push(ConditionHeld::Audience(facts.audience));
+        }
+        if let Some(service) = facts.service_id.filter(|_| !self.service_ids.is_empty()) {
+            held.push(ConditionHeld::Service(service));
+        }
+        if !self.team_ids.is_empty() {
+            held.push(ConditionHeld::Team(facts.team_id));
+        }
+        if !self.priorities.is_empty() {
+            held.push(ConditionHeld::Priority(facts.priority));
+        }
+        if let Some(organization) = facts.organization_id.filter(|_| !self.organization_ids.is_empty()) {
+            held.push(ConditionHeld::Organization(organization));
+        }
+        held
+    }
+}
+
 /// The promises of a standard, in business minutes; at least one must be set.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -134,6 +169,17 @@ mod tests {
         assert!(!organization.matches(&facts()), "a ticket without an organization matches no organization list");
         let service = StandardConditions { service_ids: vec![ServiceId(3)], team_ids: vec![TeamId(1)], ..high };
         assert!(service.matches(&facts()));
+        assert_eq!(
+            service.held(&facts()),
+            [
+                ConditionHeld::Service(ServiceId(3)),
+                ConditionHeld::Team(TeamId(1)),
+                ConditionHeld::Priority(Priority::High)
+            ]
+        );
+        let external = StandardConditions { audience: Some(TicketAudience::External), ..Default::default() };
+        assert_eq!(external.held(&facts()), [ConditionHeld::Audience(TicketAudience::External)]);
+        assert!(StandardConditions::default().held(&facts()).is_empty(), "no conditions: nothing to name");
     }
 
     #[test]

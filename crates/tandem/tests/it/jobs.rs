@@ -198,7 +198,7 @@ test_both!(
 );
 
 /// A second connection pool on the same database: another node, as far as the queue can tell.
-async fn second_node(db: &TestDb) -> Store {
+pub(super) async fn second_node(db: &TestDb) -> Store {
     let mut options = ConnectOptions::new(db.url.clone());
     options.pg_schema = db.schema.clone();
     options.pg_max_connections = 4;

@@ -21,6 +21,7 @@ mod routing;
 mod standards;
 mod standards_edit;
 mod standards_escalation;
+mod standards_lifecycle;
 mod storage_parity;
 mod store;
 mod tickets;

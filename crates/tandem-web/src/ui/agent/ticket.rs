@@ -46,6 +46,8 @@ pub(super) struct Loaded {
     pub history: Vec<HistoryRow>,
     pub trail: Vec<TrailRow>,
     pub targets: Vec<TargetLine>,
+    /// Which standard applies and why, or that none does.
+    pub standard: Option<String>,
 }
 
 /// Reads the ticket page's data. A ticket the viewer sees only as its requester (a staff member's
@@ -64,6 +66,7 @@ async fn load_from(state: &AppState, viewer: &Viewer, id: TicketId, after: Optio
     }
     let ticket = detail.ticket;
     let targets = super::targets::lines(&detail.targets);
+    let standard = detail.standard.map(|matched| matched.summary);
     let paged = after.is_some();
     let (messages, later_messages) = match after {
         Some(cursor) => {
@@ -104,6 +107,7 @@ async fn load_from(state: &AppState, viewer: &Viewer, id: TicketId, after: Optio
         teams,
         members,
         targets,
+        standard,
     })
 }
 
@@ -156,6 +160,7 @@ pub(super) struct TicketPage {
     history: Vec<HistoryRow>,
     trail: Vec<TrailRow>,
     targets: Vec<TargetLine>,
+    standard: Option<String>,
 }
 
 impl TicketPage {
@@ -199,6 +204,7 @@ impl TicketPage {
             history: loaded.history,
             trail: loaded.trail,
             targets: loaded.targets,
+            standard: loaded.standard,
         }
     }
 }

@@ -64,6 +64,7 @@ if $smoke; then
         "$bench" scale "${desk[@]}" "${tandem[@]}" --requests 50 --starts 1
         "$bench" crash "${desk[@]}" "${tandem[@]}" --rounds 2 --min-ms 100 --max-ms 300
         "$bench" overload "${desk[@]}" "${tandem[@]}" --concurrency 64 --seconds 2
+        "$bench" recompute "${desk[@]}"   # last: it adds a standard and clocks to the desk
         "$bench" generate --demo --database-url "$(url_for "$backend" demo_smoke)" --token-file "$work/$backend-demo.json"
         "$bench" scale --token-file "$work/$backend-demo.json" "${tandem[@]}" --requests 20 --starts 1
     done
@@ -92,6 +93,8 @@ for size in $sizes; do
     for backend in "${backends[@]}"; do
         generate "$backend" "scale$size" "$size"
         "$bench" scale --token-file "$work/$backend-scale$size.json" "${tandem[@]}"
+        # Standards recompute for every open ticket, and one scan (changes the desk: run after scale).
+        "$bench" recompute --token-file "$work/$backend-scale$size.json" --open $((size / 10))
     done
 done
 for backend in "${backends[@]}"; do

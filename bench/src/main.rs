@@ -1,6 +1,7 @@
 //! Tandem's benchmarks: a desk generator, the W1 workload, scale runs, a crash harness, an
 //! overload check and a two-node run on one PostgreSQL, all against real `tandem serve` processes
-//! over loopback HTTP. See bench/README.md.
+//! over loopback HTTP; and the standards recompute, run through the app in process. See
+//! bench/README.md.
 
 mod client;
 mod crash;
@@ -10,6 +11,7 @@ mod generate;
 mod limit;
 mod multinode;
 mod overload;
+mod recompute;
 mod rng;
 mod runner;
 mod scale;
@@ -41,6 +43,8 @@ enum Command {
     Overload(overload::Args),
     /// W1 on one node, then on two nodes sharing one PostgreSQL; check the nodes agree.
     Multinode(multinode::Args),
+    /// Standards: recompute every open ticket's clocks for a new and an edited standard; one scan.
+    Recompute(recompute::Args),
 }
 
 #[tokio::main]
@@ -52,5 +56,6 @@ async fn main() -> anyhow::Result<()> {
         Command::Crash(args) => crash::run_crash(args).await,
         Command::Overload(args) => overload::run_overload(args).await,
         Command::Multinode(args) => multinode::run_multinode(args).await,
+        Command::Recompute(args) => recompute::run_recompute(args).await,
     }
 }

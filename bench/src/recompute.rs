@@ -1,0 +1,133 @@
+//! Recompute: on a generated desk, how long bringing every open ticket's target clocks to a new
+//! or edited standard takes, and how long one standards scan takes. It adds, as the admin, an
+//! office-hours calendar and a standard that applies to every ticket (tried first), which
+//! enqueues `refresh_open_tickets` exactly as the API does, and times the worker draining it:
+//! first the clocks start on every open ticket, then an edit of the standard moves every running
+//! due time. Then it times the per-minute scan twice: the first marks what is already overdue
+//! (the desk's open tickets are weeks old), the second, a minute later, is the steady state.
+//! The work runs in this process through the app (no HTTP): the figure is the job's, not a
+//! request's. It changes the desk (a standard, clocks, breach events): generate a fresh one after.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::Context;
+use serde_json::json;
+use tandem_app::jobs::{Registry, WorkerOptions};
+use tandem_app::standards::{CalendarInput, ScanStandards, StandardInput};
+use tandem_app::{App, Limits};
+use tandem_store::{ConnectOptions, Store};
+
+use crate::desk_file::DeskFile;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The desk file written by `generate`.
+    #[arg(long)]
+    token_file: PathBuf,
+    /// Reopen the newest solved or closed tickets first until this many are open (a generated
+    /// desk keeps about 4 % open; 1M tickets with `--open 100000` is the issue's scale).
+    #[arg(long)]
+    open: Option<i64>,
+}
+
+pub async fn run_recompute(args: Args) -> anyhow::Result<()> {
+    let desk = DeskFile::read(&args.token_file)?;
+    let store = Store::connect(&ConnectOptions::new(desk.database_url.clone())).await?;
+    store.migrate().await?;
+    let app = App::new(store.clone(), Limits::default());
+    let now = jiff::Timestamp::now().as_millisecond();
+    let admin = app.principal(&desk.admin.token, now).await.context("the desk's admin token")?;
+    if let Some(wanted) = args.open {
+        reopen(&store, wanted - open_tickets(&store).await?).await?;
+    }
+    let (tickets, open) = (count(&store, "SELECT COUNT(*) FROM tickets").await?, open_tickets(&store).await?);
+    println!("standards recompute on {} ({tickets} tickets, {open} open)", store_name(&store));
+
+    let calendar: CalendarInput = serde_json::from_value(json!({"name": format!("Bench office hours {now}"),
+        "time_zone": "Europe/London", "weekly": weekdays(), "holidays": ["2026-12-25", "2027-01-01"]}))?;
+    let calendar = app.create_calendar(&admin, calendar, now).await?;
+    let mut standard = json!({"name": "Bench promise", "position": -1_000_000, "calendar_id": calendar.id,
+        "first_response_minutes": 60, "next_response_minutes": 240, "resolution_minutes": 2_400});
+    let created = app.create_standard(&admin, serde_json::from_value::<StandardInput>(standard.clone())?, now).await?;
+    drain(&app, &store, "new standard: clocks start on every open ticket", open, now).await?;
+
+    standard["resolution_minutes"] = json!(1_200);
+    let edit: StandardInput = serde_json::from_value(standard)?;
+    app.update_standard(&admin, created.id, created.version, edit, now).await?;
+    drain(&app, &store, "edited standard: every running due time moves", open, now).await?;
+
+    for (label, at) in
+        [("first scan (marks what is already overdue)", now), ("next scan, a minute later", now + 60_000)]
+    {
+        let worker = app.worker(Registry::standard(), vec![ScanStandards::schedule()], WorkerOptions::default());
+        worker.tick(at).await?;
+        let before =
+            count(&store, "SELECT COUNT(*) FROM ticket_events WHERE kind IN ('sla_warning', 'sla_breached')").await?;
+        let started = Instant::now();
+        let report = worker.run_until_idle(at).await?;
+        let took = started.elapsed();
+        let after =
+            count(&store, "SELECT COUNT(*) FROM ticket_events WHERE kind IN ('sla_warning', 'sla_breached')").await?;
+        anyhow::ensure!(report.finished == 1, "the scan did not finish: {report:?}");
+        println!("  {label}: {:.1} ms, {} warnings and breaches marked", took.as_secs_f64() * 1000.0, after - before);
+    }
+    app.close().await;
+    Ok(())
+}
+
+/// Runs the queued refresh jobs to the end and prints how long they took.
+async fn drain(app: &App, store: &Store, label: &str, open: i64, now: i64) -> anyhow::Result<()> {
+    let worker = app.worker(Registry::standard(), vec![], WorkerOptions::default());
+    let started = Instant::now();
+    let report = worker.run_until_idle(now + 1).await?;
+    let took = started.elapsed().as_secs_f64();
+    anyhow::ensure!(report.retried == 0 && report.parked == 0, "refresh jobs failed: {report:?}");
+    let clocks = count(store, "SELECT COUNT(*) FROM ticket_targets WHERE state IN ('running', 'paused')").await?;
+    println!(
+        "  {label}: {took:.2} s for {open} open tickets ({:.0} tickets/s, {} jobs, {clocks} running or paused clocks)",
+        open as f64 / took,
+        report.finished
+    );
+    Ok(())
+}
+
+fn weekdays() -> serde_json::Value {
+    let days = ["monday", "tuesday", "wednesday", "thursday", "friday"];
+    days.iter()
+        .flat_map(|day| {
+            [
+                json!({"day": day, "start": "09:00", "end": "12:30"}),
+                json!({"day": day, "start": "13:30", "end": "17:30"}),
+            ]
+        })
+        .collect()
+}
+
+/// Reopens the `more` newest solved or closed tickets (no-op when `more` is not positive).
+async fn reopen(store: &Store, more: i64) -> anyhow::Result<()> {
+    const SQL: &str = "UPDATE tickets SET status = 'open', solved_at = NULL WHERE id IN \
+         (SELECT id FROM tickets WHERE status IN ('solved', 'closed') ORDER BY id DESC LIMIT $1)";
+    if more > 0 {
+        let mut tx = store.begin().await?;
+        tandem_store::on_conn!(tx.conn(), c => sqlx::query(SQL).bind(more).execute(&mut *c).await.map(|done| done.rows_affected()))?;
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+async fn open_tickets(store: &Store) -> anyhow::Result<i64> {
+    count(store, "SELECT COUNT(*) FROM tickets WHERE status NOT IN ('solved', 'closed')").await
+}
+
+async fn count(store: &Store, sql: &'static str) -> anyhow::Result<i64> {
+    let mut reader = store.read().await?;
+    Ok(tandem_store::on_conn!(reader.conn(), c => sqlx::query_scalar::<_, i64>(sql).fetch_one(&mut *c).await)?)
+}
+
+fn store_name(store: &Store) -> &'static str {
+    match store.backend() {
+        tandem_store::Backend::Sqlite => "SQLite",
+        tandem_store::Backend::Postgres => "PostgreSQL",
+    }
+}

@@ -4,7 +4,7 @@
 use sha2::{Digest, Sha256};
 use tandem_domain::PersonId;
 use tandem_store::idempotency::{self, Recorded};
-use tandem_store::{Conn, Store, Tx};
+use tandem_store::{Store, Tx};
 
 use crate::{AppError, Millis};
 
@@ -28,15 +28,17 @@ impl IdempotencyKey {
     }
 }
 
-/// What a key already produced, if it was used before by this person.
+/// What a key already produced, if it was used before by this person. Without a key there is
+/// nothing to look up, and no connection is taken.
 pub(crate) async fn replay(
-    conn: Conn<'_>,
+    store: &Store,
     person: PersonId,
     key: Option<&IdempotencyKey>,
     kind: &str,
 ) -> Result<Option<i64>, AppError> {
     let Some(key) = key else { return Ok(None) };
-    let Some(recorded) = idempotency::get(conn, person, &key.key).await? else { return Ok(None) };
+    let mut reader = store.read().await?;
+    let Some(recorded) = idempotency::get(reader.conn(), person, &key.key).await? else { return Ok(None) };
     if recorded.fingerprint != key.fingerprint || recorded.resource_kind != kind {
         return Err(AppError::conflict(
             "idempotency_key_reused",
@@ -74,7 +76,6 @@ pub(crate) async fn winner(
     key: Option<&IdempotencyKey>,
     kind: &str,
 ) -> Result<i64, AppError> {
-    let mut reader = store.read().await?;
-    let winner = replay(reader.conn(), person, key, kind).await?;
+    let winner = replay(store, person, key, kind).await?;
     winner.ok_or_else(|| AppError::Internal(anyhow::anyhow!("idempotency key vanished")))
 }

@@ -106,13 +106,17 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(5))
             .foreign_keys(true);
+        // No ping before each acquire (sqlx's default): a local file cannot hang up the way a
+        // server can, and the ping is one more round trip to the connection's thread per request.
         let write = SqlitePoolOptions::new()
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(30))
+            .test_before_acquire(false)
             .connect_with(base.clone().create_if_missing(true))
             .await?;
         let read = SqlitePoolOptions::new()
             .max_connections(options.sqlite_readers.max(1))
+            .test_before_acquire(false)
             .connect_with(base.read_only(true))
             .await?;
         Ok(Store { db: Db::Sqlite { write, read } })

@@ -75,9 +75,7 @@ impl App {
         key: Option<IdempotencyKey>,
         now: Millis,
     ) -> Result<TicketDetail, AppError> {
-        let mut reader = self.store().read().await?;
-        let replayed = idempotency::replay(reader.conn(), principal.person_id, key.as_ref(), RESOURCE).await?;
-        drop(reader);
+        let replayed = idempotency::replay(self.store(), principal.person_id, key.as_ref(), RESOURCE).await?;
         if let Some(id) = replayed {
             return self.get_ticket(principal, TicketId(id)).await;
         }

@@ -50,9 +50,7 @@ impl App {
         key: Option<IdempotencyKey>,
         now: Millis,
     ) -> Result<MessagePosted, AppError> {
-        let mut reader = self.store().read().await?;
-        let replayed = idempotency::replay(reader.conn(), principal.person_id, key.as_ref(), RESOURCE).await?;
-        drop(reader);
+        let replayed = idempotency::replay(self.store(), principal.person_id, key.as_ref(), RESOURCE).await?;
         if let Some(message) = replayed {
             return self.posted(principal, id, MessageId(message)).await;
         }

@@ -58,6 +58,34 @@ pub async fn list(
         .fetch_all(&mut *c).await)?)
 }
 
+/// A message of a conversation page, and whether it has attachments (so the page asks for
+/// attachments only when some message has them: most conversations have none).
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct PageRow {
+    #[sqlx(flatten)]
+    pub message: MessageView,
+    pub has_files: bool,
+}
+
+/// Like [`list`], with each message's [`PageRow::has_files`].
+pub async fn page(
+    conn: Conn<'_>,
+    ticket: TicketId,
+    with_internal: bool,
+    after: Option<MessageId>,
+    limit: u32,
+) -> Result<Vec<PageRow>, StoreError> {
+    const SQL: &str = concat!(
+        "SELECT m.id, m.ticket_id, m.author_id, p.name AS author_name, m.visibility, m.channel, m.body, m.created_at, \
+           EXISTS (SELECT 1 FROM attachments a WHERE a.message_id = m.id) AS has_files \
+         FROM messages m LEFT JOIN people p ON p.id = m.author_id",
+        " WHERE m.ticket_id = $1 AND m.id > $2 AND ($3 OR m.visibility = 'public') ORDER BY m.id LIMIT $4"
+    );
+    Ok(on_conn!(conn, c => sqlx::query_as::<_, PageRow>(SQL)
+        .bind(ticket).bind(after.map_or(0, |id| id.0)).bind(with_internal).bind(i64::from(limit))
+        .fetch_all(&mut *c).await)?)
+}
+
 pub async fn get(conn: Conn<'_>, id: MessageId) -> Result<Option<MessageView>, StoreError> {
     const SQL: &str = concat!(view_select!(), " WHERE m.id = $1");
     Ok(on_conn!(conn, c => sqlx::query_as::<_, MessageView>(SQL).bind(id).fetch_optional(&mut *c).await)?)

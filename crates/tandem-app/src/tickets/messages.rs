@@ -127,7 +127,7 @@ impl App {
         let (ticket, access) = access(reader.conn(), principal, id).await?;
         let row = messages::get(reader.conn(), message).await?.filter(|row| row.ticket_id == id);
         let row = row.ok_or(AppError::NotFound("message"))?;
-        let extras = MessageExtras::load(reader.conn(), access, &[message]).await?;
+        let extras = MessageExtras::load(reader.conn(), access, &[message], &[message]).await?;
         Ok(MessagePosted { message: message_out(access, row, &extras), ticket: ticket_out(access, ticket) })
     }
 }

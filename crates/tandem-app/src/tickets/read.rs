@@ -231,11 +231,13 @@ async fn conversation(
     size: u32,
 ) -> Result<(Vec<MessageOut>, Option<String>), AppError> {
     let with_internal = access == TicketAccess::Agent;
-    let mut rows = messages::list(conn.reborrow(), id, with_internal, after, size + 1).await?;
+    let mut rows = messages::page(conn.reborrow(), id, with_internal, after, size + 1).await?;
     let more = rows.len() > size as usize;
     rows.truncate(size as usize);
-    let next_cursor = if more { rows.last().map(|row| encode_cursor(&row.id)) } else { None };
-    let ids: Vec<MessageId> = rows.iter().map(|row| row.id).collect();
-    let extras = MessageExtras::load(conn, access, &ids).await?;
-    Ok((rows.into_iter().map(|row| message_out(access, row, &extras)).collect(), next_cursor))
+    let next_cursor = if more { rows.last().map(|row| encode_cursor(&row.message.id)) } else { None };
+    let ids: Vec<MessageId> = rows.iter().map(|row| row.message.id).collect();
+    // Attachments are looked up only for the messages that have some (none: no query at all).
+    let with_files: Vec<MessageId> = rows.iter().filter(|row| row.has_files).map(|row| row.message.id).collect();
+    let extras = MessageExtras::load(conn, access, &ids, &with_files).await?;
+    Ok((rows.into_iter().map(|row| message_out(access, row.message, &extras)).collect(), next_cursor))
 }

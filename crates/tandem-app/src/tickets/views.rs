@@ -110,12 +110,15 @@ pub(crate) struct MessageExtras {
 }
 
 impl MessageExtras {
+    /// The extras of `messages`; attachments only of `with_files`, the messages known to have
+    /// some (a subset of `messages`, or all of them when unknown).
     pub(crate) async fn load(
         mut conn: Conn<'_>,
         access: TicketAccess,
         messages: &[MessageId],
+        with_files: &[MessageId],
     ) -> Result<MessageExtras, StoreError> {
-        let files = attachments::for_messages(conn.reborrow(), messages).await?;
+        let files = attachments::for_messages(conn.reborrow(), with_files).await?;
         let emails = match access {
             TicketAccess::Agent => outbound::for_messages(conn, messages).await?,
             TicketAccess::Customer => Vec::new(),

@@ -12,6 +12,17 @@ use crate::db::Database;
 
 /// Commits per second for `duration`, on a scratch file next to `beside` (removed afterwards).
 pub async fn durable_commits(beside: &Path, duration: Duration) -> anyhow::Result<f64> {
+    rows_per_second(beside, duration, 1).await
+}
+
+/// The same rows written as group commit would write them: `per_commit` one-row units in one
+/// transaction, each in its own SAVEPOINT (so one could roll back alone), then one COMMIT. Rows per
+/// second; read beside [`durable_commits`], it says how much of a write's cost the COMMIT is.
+pub async fn grouped_commits(beside: &Path, duration: Duration, per_commit: u64) -> anyhow::Result<f64> {
+    rows_per_second(beside, duration, per_commit).await
+}
+
+async fn rows_per_second(beside: &Path, duration: Duration, per_commit: u64) -> anyhow::Result<f64> {
     let path = beside.with_file_name("tandem-bench-commit-limit.db");
     let scratch = Database::Sqlite(path.clone());
     scratch.recreate().await?;
@@ -27,19 +38,33 @@ pub async fn durable_commits(beside: &Path, duration: Duration) -> anyhow::Resul
         .execute(&mut connection)
         .await?;
     let started = Instant::now();
-    let mut commits = 0_u64;
+    let mut rows = 0_u64;
     while started.elapsed() < duration {
         let mut tx = connection.begin_with("BEGIN IMMEDIATE").await?;
-        sqlx::query("INSERT INTO rows (body, at) VALUES ($1, $2)")
-            .bind("a ticket's worth of text")
-            .bind(commits as i64)
-            .execute(&mut *tx)
-            .await?;
+        if per_commit == 1 {
+            insert_row(&mut tx, rows).await?;
+            rows += 1;
+        } else {
+            for _ in 0..per_commit {
+                let mut unit = tx.begin().await?; // SAVEPOINT
+                insert_row(&mut unit, rows).await?;
+                unit.commit().await?; // RELEASE
+                rows += 1;
+            }
+        }
         tx.commit().await?;
-        commits += 1;
     }
-    let rate = commits as f64 / started.elapsed().as_secs_f64();
+    let rate = rows as f64 / started.elapsed().as_secs_f64();
     connection.close().await?;
     scratch.recreate().await?; // removes the scratch file again
     Ok(rate)
+}
+
+async fn insert_row(connection: &mut SqliteConnection, n: u64) -> anyhow::Result<()> {
+    sqlx::query("INSERT INTO rows (body, at) VALUES ($1, $2)")
+        .bind("a ticket's worth of text")
+        .bind(n as i64)
+        .execute(connection)
+        .await?;
+    Ok(())
 }

@@ -98,6 +98,10 @@ pub async fn run_w1(args: Args) -> anyhow::Result<()> {
              creates reached {:.0}% of it",
             100.0 * steps.creates.ops_per_second() / commits
         ));
+        let grouped = limit::grouped_commits(path, Duration::from_secs(args.limit_seconds), 8).await?;
+        report.note(format!(
+            "the same rows grouped 8 to a COMMIT, each in its own SAVEPOINT (group commit's shape): {grouped:.0} rows/s"
+        ));
     }
     print!("{}", report.render());
     Ok(())

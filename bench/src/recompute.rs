@@ -60,8 +60,12 @@ pub async fn run_recompute(args: Args) -> anyhow::Result<()> {
     for (label, at) in
         [("first scan (marks what is already overdue)", now), ("next scan, a minute later", now + 60_000)]
     {
-        let worker = app.worker(Registry::standard(), vec![ScanStandards::schedule()], WorkerOptions::default());
-        worker.tick(at).await?;
+        // Enqueued directly, not through the schedule: a server that ran on this desk may already
+        // have taken this minute's deduplicated scan, and then a tick would add nothing to time.
+        let mut tx = store.begin().await?;
+        tandem_app::jobs::enqueue(tx.conn(), &ScanStandards {}, None, at, at).await?;
+        tx.commit().await?;
+        let worker = app.worker(Registry::standard(), vec![], WorkerOptions::default());
         let before =
             count(&store, "SELECT COUNT(*) FROM ticket_events WHERE kind IN ('sla_warning', 'sla_breached')").await?;
         let started = Instant::now();
@@ -69,7 +73,11 @@ pub async fn run_recompute(args: Args) -> anyhow::Result<()> {
         let took = started.elapsed();
         let after =
             count(&store, "SELECT COUNT(*) FROM ticket_events WHERE kind IN ('sla_warning', 'sla_breached')").await?;
-        anyhow::ensure!(report.finished == 1, "the scan did not finish: {report:?}");
+        // Other due jobs left by a server on this desk may run too; the scan must be among them.
+        anyhow::ensure!(
+            report.finished >= 1 && report.retried == 0 && report.parked == 0,
+            "the scan did not finish: {report:?}"
+        );
         println!("  {label}: {:.1} ms, {} warnings and breaches marked", took.as_secs_f64() * 1000.0, after - before);
     }
     app.close().await;

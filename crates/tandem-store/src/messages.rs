@@ -40,24 +40,6 @@ pub async fn insert(conn: Conn<'_>, message: &NewMessage, now: Millis) -> Result
         .bind(&message.body).bind(now).fetch_one(&mut *c).await)?)
 }
 
-/// Messages of a ticket in order, after `after` (a message id), public ones only unless
-/// `with_internal`.
-pub async fn list(
-    conn: Conn<'_>,
-    ticket: TicketId,
-    with_internal: bool,
-    after: Option<MessageId>,
-    limit: u32,
-) -> Result<Vec<MessageView>, StoreError> {
-    const SQL: &str = concat!(
-        view_select!(),
-        " WHERE m.ticket_id = $1 AND m.id > $2 AND ($3 OR m.visibility = 'public') ORDER BY m.id LIMIT $4"
-    );
-    Ok(on_conn!(conn, c => sqlx::query_as::<_, MessageView>(SQL)
-        .bind(ticket).bind(after.map_or(0, |id| id.0)).bind(with_internal).bind(i64::from(limit))
-        .fetch_all(&mut *c).await)?)
-}
-
 /// A message of a conversation page, and whether it has attachments (so the page asks for
 /// attachments only when some message has them: most conversations have none).
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
@@ -67,7 +49,8 @@ pub struct PageRow {
     pub has_files: bool,
 }
 
-/// Like [`list`], with each message's [`PageRow::has_files`].
+/// Messages of a ticket in order, after `after` (a message id), public ones only unless
+/// `with_internal`, each with its [`PageRow::has_files`].
 pub async fn page(
     conn: Conn<'_>,
     ticket: TicketId,

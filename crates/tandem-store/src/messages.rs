@@ -40,17 +40,19 @@ pub async fn insert(conn: Conn<'_>, message: &NewMessage, now: Millis) -> Result
         .bind(&message.body).bind(now).fetch_one(&mut *c).await)?)
 }
 
-/// A message of a conversation page, and whether it has attachments (so the page asks for
-/// attachments only when some message has them: most conversations have none).
+/// A message of a conversation page, and whether it has attachments and emails (so the page asks
+/// for those only when some message has them: most conversations have neither).
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct PageRow {
     #[sqlx(flatten)]
     pub message: MessageView,
     pub has_files: bool,
+    /// Tandem emailed it (see `outbound`).
+    pub has_emails: bool,
 }
 
 /// Messages of a ticket in order, after `after` (a message id), public ones only unless
-/// `with_internal`, each with its [`PageRow::has_files`].
+/// `with_internal`, each with its [`PageRow::has_files`] and [`PageRow::has_emails`].
 pub async fn page(
     conn: Conn<'_>,
     ticket: TicketId,
@@ -60,7 +62,8 @@ pub async fn page(
 ) -> Result<Vec<PageRow>, StoreError> {
     const SQL: &str = concat!(
         "SELECT m.id, m.ticket_id, m.author_id, p.name AS author_name, m.visibility, m.channel, m.body, m.created_at, \
-           EXISTS (SELECT 1 FROM attachments a WHERE a.message_id = m.id) AS has_files \
+           EXISTS (SELECT 1 FROM attachments a WHERE a.message_id = m.id) AS has_files, \
+           EXISTS (SELECT 1 FROM outbound_emails o WHERE o.message_id = m.id) AS has_emails \
          FROM messages m LEFT JOIN people p ON p.id = m.author_id",
         " WHERE m.ticket_id = $1 AND m.id > $2 AND ($3 OR m.visibility = 'public') ORDER BY m.id LIMIT $4"
     );

@@ -235,9 +235,11 @@ async fn conversation(
     let more = rows.len() > size as usize;
     rows.truncate(size as usize);
     let next_cursor = if more { rows.last().map(|row| encode_cursor(&row.message.id)) } else { None };
-    let ids: Vec<MessageId> = rows.iter().map(|row| row.message.id).collect();
-    // Attachments are looked up only for the messages that have some (none: no query at all).
-    let with_files: Vec<MessageId> = rows.iter().filter(|row| row.has_files).map(|row| row.message.id).collect();
-    let extras = MessageExtras::load(conn, access, &ids, &with_files).await?;
+    // Attachments and emails are looked up only for the messages that have some (none: no query).
+    let having = |has: fn(&messages::PageRow) -> bool| -> Vec<MessageId> {
+        rows.iter().filter(|row| has(row)).map(|row| row.message.id).collect()
+    };
+    let (with_files, with_emails) = (having(|row| row.has_files), having(|row| row.has_emails));
+    let extras = MessageExtras::load(conn, access, &with_files, &with_emails).await?;
     Ok((rows.into_iter().map(|row| message_out(access, row.message, &extras)).collect(), next_cursor))
 }

@@ -110,17 +110,17 @@ pub(crate) struct MessageExtras {
 }
 
 impl MessageExtras {
-    /// The extras of `messages`; attachments only of `with_files`, the messages known to have
-    /// some (a subset of `messages`, or all of them when unknown).
+    /// The attachments of `with_files` and (agents only) the emails of `with_emails`: the messages
+    /// known to have some, or every message when that is not known.
     pub(crate) async fn load(
         mut conn: Conn<'_>,
         access: TicketAccess,
-        messages: &[MessageId],
         with_files: &[MessageId],
+        with_emails: &[MessageId],
     ) -> Result<MessageExtras, StoreError> {
         let files = attachments::for_messages(conn.reborrow(), with_files).await?;
         let emails = match access {
-            TicketAccess::Agent => outbound::for_messages(conn, messages).await?,
+            TicketAccess::Agent => outbound::for_messages(conn, with_emails).await?,
             TicketAccess::Customer => Vec::new(),
         };
         Ok(MessageExtras { files, emails })

@@ -64,7 +64,11 @@ pub async fn ticket_of_message_ids(conn: Conn<'_>, ids: &[String]) -> Result<Opt
         "SELECT ticket_id FROM (SELECT ticket_id, received_at AS at FROM inbound_messages WHERE rfc_message_id IN ",
     );
     sql.bind_list(ids.iter().map(|id| Arg::Text(id.clone())));
-    sql.push(" AND ticket_id IS NOT NULL UNION ALL SELECT ticket_id, created_at AS at FROM outbound_emails WHERE rfc_message_id IN ");
+    // A staff notification is not part of the conversation: an answer to it never threads.
+    sql.push(
+        " AND ticket_id IS NOT NULL UNION ALL SELECT ticket_id, created_at AS at FROM outbound_emails \
+         WHERE kind <> 'notification' AND rfc_message_id IN ",
+    );
     sql.bind_list(ids.iter().map(|id| Arg::Text(id.clone())));
     sql.push(" AND ticket_id IS NOT NULL) answered ORDER BY at DESC LIMIT 1");
     let (text, args) = sql.sql();

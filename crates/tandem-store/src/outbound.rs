@@ -122,14 +122,16 @@ pub struct ThreadMessage {
     pub inbound: bool,
 }
 
-/// A ticket's email conversation, oldest first: what customers sent in and what Tandem sent out.
+/// A ticket's email conversation, oldest first: what customers sent in and what Tandem sent them
+/// (staff notifications are not part of it).
 /// A new email's In-Reply-To and References come from these.
 pub async fn thread(conn: Conn<'_>, ticket: TicketId) -> Result<Vec<ThreadMessage>, StoreError> {
     const SQL: &str = "SELECT rfc_message_id, inbound FROM ( \
          SELECT rfc_message_id, received_at AS at, id, TRUE AS inbound FROM inbound_messages \
            WHERE ticket_id = $1 AND rfc_message_id IS NOT NULL AND outcome IN ('created', 'threaded') \
          UNION ALL \
-         SELECT rfc_message_id, created_at AS at, id, FALSE AS inbound FROM outbound_emails WHERE ticket_id = $1 \
+         SELECT rfc_message_id, created_at AS at, id, FALSE AS inbound FROM outbound_emails \
+           WHERE ticket_id = $1 AND kind <> 'notification' \
          ) thread ORDER BY at, inbound DESC, id";
     Ok(on_conn!(conn, c => sqlx::query_as::<_, ThreadMessage>(SQL).bind(ticket).fetch_all(&mut *c).await)?)
 }

@@ -39,7 +39,8 @@ pub(crate) async fn queue_reply(
         .rendered()
         .map_err(render_error)?;
     let subject = tandem_mail::ticket_subject("Re: ", &ticket.subject, ticket.id.0);
-    let email = Email { kind: EmailKind::Reply, message: Some(message), subject, body, automatic: false };
+    let email =
+        Email { kind: EmailKind::Reply, message: Some(message), subject, body, automatic: false, threaded: true };
     queue(conn, outbound, ticket, &requester, &team, email, now).await
 }
 
@@ -66,7 +67,8 @@ pub(crate) async fn queue_acknowledgement(
     .rendered()
     .map_err(render_error)?;
     let subject = tandem_mail::ticket_subject("Received: ", &ticket.subject, ticket.id.0);
-    let email = Email { kind: EmailKind::Acknowledgement, message: None, subject, body, automatic: true };
+    let email =
+        Email { kind: EmailKind::Acknowledgement, message: None, subject, body, automatic: true, threaded: true };
     queue(conn, outbound, ticket, &requester, &team, email, now).await
 }
 
@@ -85,7 +87,9 @@ pub(crate) async fn queue_notification(
     let body = templates::Notification { headline, detail, subject: &ticket.subject, ticket: ticket.id.0, link: &link }
         .rendered()
         .map_err(render_error)?;
-    let subject = tandem_mail::ticket_subject("", &format!("{headline}: {}", ticket.subject), ticket.id.0);
+    // No [#N] tag and no threading headers: a reply to a staff notification must never become a
+    // public message on the ticket (the desk also never threads on a notification's Message-ID).
+    let subject = format!("{headline}: {} (ticket {})", ticket.subject, ticket.id.0);
     for &id in people {
         let recipient = person(conn.reborrow(), id).await?;
         let email = Email {
@@ -94,6 +98,7 @@ pub(crate) async fn queue_notification(
             subject: subject.clone(),
             body: body.clone(),
             automatic: true,
+            threaded: false,
         };
         queue(conn.reborrow(), outbound, ticket, &recipient, &team, email, now).await?;
     }
@@ -107,6 +112,8 @@ struct Email {
     subject: String,
     body: Rendered,
     automatic: bool,
+    /// Part of the customer's email conversation (In-Reply-To, References).
+    threaded: bool,
 }
 
 /// Composes the email with the ticket's threading headers and records it; queues its sending
@@ -125,7 +132,7 @@ async fn queue(
         Some(mailbox) => Some(mailbox.fields.address),
         None => outbound.settings.from.clone(),
     };
-    let thread = outbound::thread(conn.reborrow(), ticket.id).await?;
+    let thread = if email.threaded { outbound::thread(conn.reborrow(), ticket.id).await? } else { Vec::new() };
     // It answers the customer's latest email; failing that, the desk's own latest.
     let answered = thread.iter().rev().find(|message| message.inbound).or(thread.last());
     let references: Vec<String> = thread.iter().map(|message| message.rfc_message_id.clone()).collect();

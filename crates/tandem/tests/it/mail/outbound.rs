@@ -289,7 +289,7 @@ test_both!(
             worker.tick(at).await.unwrap();
             worker.run_until_idle(at).await.unwrap();
         }
-        let headline = format!("First response target breached: Beans [#{}]", id.0);
+        let headline = format!("First response target breached: Beans (ticket {})", id.0);
         let delivered = sink.delivered();
         let mut recipients: Vec<String> = delivered
             .iter()
@@ -312,5 +312,16 @@ test_both!(
             delivered.iter().find(|email| email.header("Subject").as_deref() == Some(headline.as_str())).unwrap();
         assert_eq!(sent.header("Auto-Submitted").as_deref(), Some("auto-generated"));
         assert!(sent.parsed().text.contains(&format!("{PUBLIC_URL}/agent/tickets/{}", id.0)));
+        assert!(sent.header("In-Reply-To").is_none() && sent.header("References").is_none(), "not in the thread");
+        // A lead answering the notification never writes on the ticket, where the customer would see it.
+        let lead = sent.envelope_to[0].clone();
+        let answer = email(
+            &lead,
+            &format!("In-Reply-To: <{}>\r\n", sent.parsed().message_id.unwrap()),
+            &format!("Re: {headline}"),
+            "On it.",
+        );
+        let ingested = ingest(&desk, "care", &answer).await;
+        assert_ne!(ingested.ticket_id, Some(id), "{ingested:?}");
     }
 );

@@ -11,6 +11,7 @@ mod time;
 
 pub mod auth;
 pub mod catalog;
+pub mod chain;
 pub mod directory;
 pub mod idempotency;
 pub mod jobs;

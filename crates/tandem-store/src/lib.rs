@@ -16,6 +16,7 @@ pub mod events;
 pub mod idempotency;
 pub mod inbound;
 pub mod jobs;
+pub mod links;
 pub mod login_failures;
 pub mod mailboxes;
 pub mod messages;

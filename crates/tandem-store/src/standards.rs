@@ -39,6 +39,9 @@ pub struct StandardRow {
     pub warn_at_percent: i64,
     #[sqlx(try_from = "String")]
     pub escalations: JsonText<Escalations>,
+    /// Internal requests serving another ticket: cap the resolution target at the time that
+    /// ticket had left when the request was linked.
+    pub derive_from_served: bool,
     pub version: i64,
     pub created_at: Millis,
     pub updated_at: Millis,
@@ -66,6 +69,7 @@ pub struct StandardFields {
     pub targets: Targets,
     pub warn_at_percent: i64,
     pub escalations: Escalations,
+    pub derive_from_served: bool,
 }
 
 /// Where the calendars and standards stand: `version` moves with every write to either table (in
@@ -134,7 +138,8 @@ pub async fn all_calendars(conn: Conn<'_>) -> Result<Vec<CalendarRow>, StoreErro
 macro_rules! standard_columns {
     () => {
         "id, position, name, enabled, conditions, calendar_id, first_response_minutes, next_response_minutes, \
-         resolution_minutes, warn_at_percent, escalations, version, created_at, updated_at, deleted_at"
+         resolution_minutes, warn_at_percent, escalations, derive_from_served, version, created_at, updated_at, \
+         deleted_at"
     };
 }
 
@@ -145,8 +150,8 @@ pub async fn insert_standard(
 ) -> Result<StandardRow, StoreError> {
     const SQL: &str = concat!(
         "INSERT INTO standards (position, name, enabled, conditions, calendar_id, first_response_minutes, \
-         next_response_minutes, resolution_minutes, warn_at_percent, escalations, version, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11) RETURNING ",
+         next_response_minutes, resolution_minutes, warn_at_percent, escalations, derive_from_served, version, \
+         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $12, 1, $11, $11) RETURNING ",
         standard_columns!()
     );
     let conditions = to_text(&fields.conditions)?;
@@ -155,7 +160,8 @@ pub async fn insert_standard(
     let row = on_conn!(conn.reborrow(), c => sqlx::query_as::<_, StandardRow>(SQL)
         .bind(fields.position).bind(&fields.name).bind(fields.enabled).bind(&conditions).bind(fields.calendar_id)
         .bind(targets.first_response_minutes).bind(targets.next_response_minutes).bind(targets.resolution_minutes)
-        .bind(fields.warn_at_percent).bind(&escalations).bind(now).fetch_one(&mut *c).await)?;
+        .bind(fields.warn_at_percent).bind(&escalations).bind(now).bind(fields.derive_from_served)
+        .fetch_one(&mut *c).await)?;
     bump_version(conn).await?;
     Ok(row)
 }
@@ -210,7 +216,7 @@ pub async fn update_standard(
     const SQL: &str = concat!(
         "UPDATE standards SET position = $3, name = $4, enabled = $5, conditions = $6, calendar_id = $7, \
          first_response_minutes = $8, next_response_minutes = $9, resolution_minutes = $10, warn_at_percent = $11, \
-         escalations = $12, version = version + 1, updated_at = $13 \
+         escalations = $12, derive_from_served = $14, version = version + 1, updated_at = $13 \
          WHERE id = $1 AND version = $2 AND deleted_at IS NULL RETURNING ",
         standard_columns!()
     );
@@ -221,7 +227,7 @@ pub async fn update_standard(
         .bind(id).bind(expected_version).bind(fields.position).bind(&fields.name).bind(fields.enabled)
         .bind(&conditions).bind(fields.calendar_id).bind(targets.first_response_minutes)
         .bind(targets.next_response_minutes).bind(targets.resolution_minutes).bind(fields.warn_at_percent)
-        .bind(&escalations).bind(now).fetch_optional(&mut *c).await)?;
+        .bind(&escalations).bind(now).bind(fields.derive_from_served).fetch_optional(&mut *c).await)?;
     if row.is_some() {
         bump_version(conn).await?;
     }

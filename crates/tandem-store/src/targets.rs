@@ -151,6 +151,9 @@ pub struct ClockFacts {
     pub created_at: Millis,
     pub first_responded_at: Option<Millis>,
     pub solved_at: Option<Millis>,
+    /// When the ticket is an internal request serving another: the business time that ticket had
+    /// left on its resolution target when they were linked (see `links`).
+    pub served_left_ms: Option<Millis>,
 }
 
 /// Locks the open tickets with ids in `(after, through]` for the rest of the transaction and
@@ -164,7 +167,8 @@ pub async fn lock_open_tickets(
     const SQL: &str = "UPDATE tickets SET version = version \
          WHERE id > $1 AND id <= $2 AND status NOT IN ('solved', 'closed') \
          RETURNING id, status, priority, audience, service_id, team_id, organization_id, created_at, \
-         first_responded_at, solved_at";
+         first_responded_at, solved_at, \
+         (SELECT served_left_ms FROM ticket_links WHERE child_id = tickets.id) AS served_left_ms";
     let mut facts =
         on_conn!(conn, c => sqlx::query_as::<_, ClockFacts>(SQL).bind(after).bind(through).fetch_all(&mut *c).await)?;
     facts.sort_by_key(|ticket| ticket.id);
@@ -191,9 +195,11 @@ pub async fn open_tickets_after(conn: Conn<'_>, after: TicketId, limit: i64) -> 
     Ok(on_conn!(conn, c => sqlx::query_scalar::<_, TicketId>(SQL).bind(after).bind(limit).fetch_all(&mut *c).await)?)
 }
 
-/// One ticket's [`ClockFacts`] (no joins: what every ticket write's refresh reads).
+/// One ticket's [`ClockFacts`] (what every ticket write's refresh reads: one primary-key row and
+/// one primary-key probe of its link).
 pub async fn clock_facts(conn: Conn<'_>, id: TicketId) -> Result<Option<ClockFacts>, StoreError> {
-    const SQL: &str = "SELECT id, status, priority, audience, service_id, team_id, organization_id, created_at, \
-         first_responded_at, solved_at FROM tickets WHERE id = $1";
+    const SQL: &str = "SELECT t.id, t.status, t.priority, t.audience, t.service_id, t.team_id, t.organization_id, \
+         t.created_at, t.first_responded_at, t.solved_at, l.served_left_ms \
+         FROM tickets t LEFT JOIN ticket_links l ON l.child_id = t.id WHERE t.id = $1";
     Ok(on_conn!(conn, c => sqlx::query_as::<_, ClockFacts>(SQL).bind(id).fetch_optional(&mut *c).await)?)
 }

@@ -18,6 +18,7 @@ use tandem_store::tickets::{self, NewTicket, TicketView};
 use tandem_store::{Conn, Tx, events, services, teams};
 
 use super::ingest::{Ingested, Outcome, Received, record};
+use crate::chain::{StatusMove, status_moved};
 use crate::tickets::attachments::{safe_content_type, safe_filename};
 use crate::tickets::create::round_robin;
 use crate::{App, AppError};
@@ -237,6 +238,16 @@ async fn continue_ticket(
         trail.push(("status_changed", json!({ "from": ticket.status, "to": status })));
     }
     events::append_all(tx.conn(), ticket.id, Some(sender.id), &trail, now).await?;
+    let moved = StatusMove {
+        ticket: ticket.id,
+        from: ticket.status,
+        to: status,
+        side,
+        actor: Some(sender.id),
+        open_links_reason: None,
+    };
+    // An emailed message never solves a ticket, so no parent can resume here: no email to send.
+    status_moved(tx.conn(), None, moved, now).await?;
     Ok(posted)
 }
 

@@ -14,13 +14,15 @@ use tandem_domain::{
 
 use super::stories::{STORIES, Step, Story};
 use super::{Builder, new_person, new_ticket};
+use crate::chain::HelpRequest;
 use crate::directory::people::NewPerson;
 use crate::directory::teams::TeamInput;
 use crate::routing::RuleInput;
+use crate::tickets::TicketDetail;
 use crate::{App, AppError};
 
 /// How many tickets the demo opens (tests count on it).
-pub const DEMO_TICKETS: usize = STORIES.len();
+pub const DEMO_TICKETS: usize = super::stories::demo_tickets();
 
 /// Every demo account signs in with this password.
 pub const DEMO_PASSWORD: &str = "demo";
@@ -270,10 +272,24 @@ async fn play(
     new.fields = (story.fields)().as_object().cloned().unwrap_or_default();
     new.channel = Some(tandem_domain::Channel::Web);
     let ticket = builder.ticket_with(requester, new).await?;
-    let agent = people.values().find(|person| person.is_member_of(team_id(&ticket))).unwrap_or(builder.admin()).clone();
-    for (index, step) in story.steps.iter().enumerate() {
-        builder.at(now - story.hours_ago * HOUR + (index as i64 + 1) * HOUR / 2);
-        let id = ticket.ticket.id;
+    play_steps(builder, people, &ticket, requester, story.steps, now - story.hours_ago * HOUR).await
+}
+
+/// Plays `steps` on `ticket` half an hour apart from `start`, by an agent of its team. A step
+/// that asks another team plays that request's steps in between, so the chain's times interleave.
+async fn play_steps(
+    builder: &mut Builder,
+    people: &HashMap<&'static str, Principal>,
+    ticket: &TicketDetail,
+    requester: &Principal,
+    steps: &[Step],
+    start: Millis,
+) -> Result<(), AppError> {
+    let agent = people.values().find(|person| person.is_member_of(team_id(ticket))).unwrap_or(builder.admin()).clone();
+    let id = ticket.ticket.id;
+    for (index, step) in steps.iter().enumerate() {
+        let at = start + (index as i64 + 1) * HOUR / 2;
+        builder.at(at);
         match step {
             Step::Take => {
                 if ticket.ticket.assignee.is_none() {
@@ -287,6 +303,18 @@ async fn play(
                 let current = builder.app().get_ticket(&agent, id).await?.ticket.version;
                 let changes = crate::tickets::TicketChanges { status: Some(*status), ..Default::default() };
                 builder.app().update_ticket(&agent, id, current, changes, builder.now).await?;
+            }
+            Step::Ask(request) => {
+                let help = HelpRequest {
+                    service: Some(request.service.to_owned()),
+                    service_id: None,
+                    subject: request.subject.to_owned(),
+                    body: request.body.to_owned(),
+                    fields: (request.fields)().as_object().cloned().unwrap_or_default(),
+                    wait: true,
+                };
+                let asked = builder.app().request_help(&agent, id, help, builder.now).await?;
+                Box::pin(play_steps(builder, people, &asked, &agent, request.steps, at)).await?;
             }
         }
     }

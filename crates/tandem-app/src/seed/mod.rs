@@ -198,7 +198,14 @@ impl Builder {
         } else {
             tandem_domain::MessageVisibility::Public
         });
-        let new = NewMessage { body: body.into(), visibility, status, attachment_ids: Vec::new(), channel: None };
+        let new = NewMessage {
+            body: body.into(),
+            visibility,
+            status,
+            attachment_ids: Vec::new(),
+            channel: None,
+            open_links_reason: None,
+        };
         self.app.post_message(author, ticket, new, None, self.now).await?;
         Ok(())
     }

@@ -39,6 +39,8 @@ pub(super) async fn build_standards(builder: &Builder, now: Millis) -> Result<()
             },
             warn_at_percent: 75,
             escalations: Escalations::default(),
+            // A team helping another with a customer's ticket finishes within the customer's time.
+            derive_from_served: audience == TicketAudience::Internal,
         };
         builder.app().create_standard(builder.admin(), input, now).await?;
     }

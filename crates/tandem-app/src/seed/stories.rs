@@ -21,13 +21,49 @@ pub(super) enum Step {
     Note(&'static str),
     Customer(&'static str),
     Set(TicketStatus),
+    /// The agent asks another team through the chain (the ticket waits on it); the request's own
+    /// story follows, played by an agent of that team with the asking agent as its requester.
+    Ask(&'static Request),
+}
+
+/// An internal request in the chain and what happened to it.
+pub(super) struct Request {
+    pub service: &'static str,
+    pub subject: &'static str,
+    pub body: &'static str,
+    pub fields: fn() -> Value,
+    pub steps: &'static [Step],
+}
+
+/// The tickets a story opens: its own and every request its chain asked for.
+pub(super) const fn tickets_in(steps: &[Step]) -> usize {
+    let mut count = 0;
+    let mut index = 0;
+    while index < steps.len() {
+        if let Step::Ask(request) = &steps[index] {
+            count += 1 + tickets_in(request.steps);
+        }
+        index += 1;
+    }
+    count
+}
+
+/// Every ticket the demo opens.
+pub(super) const fn demo_tickets() -> usize {
+    let mut count = 0;
+    let mut index = 0;
+    while index < STORIES.len() {
+        count += 1 + tickets_in(STORIES[index].steps);
+        index += 1;
+    }
+    count
 }
 
 fn none() -> Value {
     json!({})
 }
 
-use Step::{Customer, Note, Reply, Set, Take};
+use Step::{Ask, Customer, Note, Reply, Set, Take};
 use TicketStatus::{Closed, PendingCustomer, PendingInternal, Solved};
 
 pub(super) const STORIES: &[Story] = &[
@@ -390,6 +426,38 @@ pub(super) const STORIES: &[Story] = &[
             Reply("So glad to hear it, Olga! We've shared this with the bakery team."),
             Set(Solved),
             Set(Closed),
+        ],
+    },
+    Story {
+        requester: "sol@sunrisebeans.example",
+        service: "order-problem",
+        subject: "Wholesale order HB-20817 arrived six bags short",
+        body: "We ordered 24 bags of Ethiopia Yirgacheffe and received 18. Our cafe runs out on Friday.",
+        fields: || json!({"order_number": "HB-20817", "problem": "Missing item"}),
+        hours_ago: 20,
+        steps: &[
+            Take,
+            Note("Packing list shows bin C-14 short; asking the warehouse to ship the rest."),
+            Ask(&Request {
+                service: "stock-replenishment",
+                subject: "Six bags of Ethiopia Yirgacheffe for wholesale order HB-20817",
+                body: "Sunrise Beans received 18 of 24 bags; the packing list says bin C-14 was short. Please send the six missing 1 kg bags today.",
+                fields: || json!({"store": "Harbor Street", "item": "Ethiopia Yirgacheffe whole beans 1 kg", "quantity": 6}),
+                steps: &[
+                    Take,
+                    Note("Bin C-14 holds Colombian ground under a Yirgacheffe label: relabelling today."),
+                    Ask(&Request {
+                        service: "sales-figures",
+                        subject: "Write-off for mislabelled stock in bin C-14",
+                        body: "12 bags of Colombian ground were shelved as Yirgacheffe. What can we write off before we re-sell them?",
+                        fields: || json!({"period": "November 2026", "store": "Harbor Street"}),
+                        steps: &[Take],
+                    }),
+                ],
+            }),
+            Reply(
+                "Sorry Sol! The six missing bags ship from our warehouse today; we'll confirm when they're on the way.",
+            ),
         ],
     },
 ];

@@ -10,12 +10,14 @@ mod escalate;
 mod recompute;
 mod refresh;
 mod scan;
+mod served;
 mod snapshot;
 mod views;
 
 pub use recompute::RefreshOpenTickets;
 pub(crate) use refresh::refresh;
 pub use scan::ScanStandards;
+pub(crate) use served::resolution_left;
 pub use views::{StandardMatch, StandardRef, TargetView};
 
 use serde::{Deserialize, Serialize};
@@ -78,6 +80,10 @@ pub struct StandardInput {
     /// Per target, what its breach sets off (once): raise priority, move team, notify.
     #[serde(default)]
     pub escalations: Escalations,
+    /// For internal requests that serve another ticket (the service chain): the resolution
+    /// target is at most the business time that ticket had left when the request was linked.
+    #[serde(default)]
+    pub derive_from_served: bool,
 }
 
 fn yes() -> bool {
@@ -100,6 +106,7 @@ pub struct StandardView {
     pub targets: Targets,
     pub warn_at_percent: i64,
     pub escalations: Escalations,
+    pub derive_from_served: bool,
     pub version: i64,
     pub created_at: Instant,
 }
@@ -116,6 +123,7 @@ impl From<StandardRow> for StandardView {
             calendar_id: row.calendar_id,
             warn_at_percent: row.warn_at_percent,
             escalations: row.escalations.0,
+            derive_from_served: row.derive_from_served,
             version: row.version,
             created_at: instant(row.created_at),
         }
@@ -330,6 +338,7 @@ async fn check_standard(tx: &mut Tx, input: StandardInput, position: i64) -> Res
         targets: input.targets,
         warn_at_percent: input.warn_at_percent,
         escalations: input.escalations,
+        derive_from_served: input.derive_from_served,
     })
 }
 

@@ -11,6 +11,7 @@ use tandem_domain::standard::{Phase, StandardFacts, TargetClock};
 use tandem_domain::ticket::Side;
 use tandem_domain::{Metric, Millis, StandardId, TargetState, TicketId, TicketStatus};
 use tandem_store::Conn;
+use tandem_store::standards::StandardRow;
 use tandem_store::targets::{self, ClockFacts, ClockWrite, TargetRow};
 
 use super::snapshot::{self, Snapshot};
@@ -101,7 +102,7 @@ pub(super) fn changes_into(
     for &metric in Metric::ALL {
         let previous = existing.iter().find(|row| row.metric == metric);
         let previous_clock = previous.map(|row| &row.clock);
-        let Some(target_ms) = standard.targets().of(metric) else {
+        let Some(target_ms) = target_ms(standard, metric, ticket) else {
             if previous.is_some() {
                 changes.removes.push((id, metric));
             }
@@ -121,6 +122,17 @@ pub(super) fn changes_into(
         if !unchanged {
             changes.saves.push((id, metric, standard.id, clock));
         }
+    }
+}
+
+/// The target of `metric` for this ticket: the standard's, or for the resolution of a request
+/// serving another ticket under a standard that says so, the time that ticket had left if shorter.
+fn target_ms(standard: &StandardRow, metric: Metric, ticket: &ClockFacts) -> Option<Millis> {
+    let own = standard.targets().of(metric)?;
+    match ticket.served_left_ms {
+        // A served ticket already out of time still leaves its request a minute, not a target missed at birth.
+        Some(left) if metric == Metric::Resolution && standard.derive_from_served => Some(own.min(left.max(60_000))),
+        _ => Some(own),
     }
 }
 

@@ -109,7 +109,7 @@ impl App {
     }
 
     /// Checks what can be checked without the database; returns the clean subject and tags.
-    fn check_new(&self, principal: &Principal, new: &NewTicket) -> Result<(String, Vec<String>), AppError> {
+    pub(crate) fn check_new(&self, principal: &Principal, new: &NewTicket) -> Result<(String, Vec<String>), AppError> {
         if !principal.is_staff() {
             let staff_only = [
                 ("requester", new.requester.is_some()),
@@ -139,7 +139,7 @@ impl App {
 
 /// Writes the planned ticket: its people (a new requester is created here), the ticket, its first
 /// message, attachments, followers and audit trail. Returns the first message as stored.
-async fn insert_ticket(
+pub(crate) async fn insert_ticket(
     tx: &mut Tx,
     principal: &Principal,
     new: &NewTicket,

@@ -10,7 +10,9 @@ use tandem_store::tickets::{self, TicketView};
 use super::events::record;
 use super::views::{TicketOut, ticket_out};
 use super::{access_for_write, require_agent};
+use crate::chain::{StatusMove, status_moved};
 use crate::{App, AppError};
+use tandem_domain::ticket::Side;
 
 impl App {
     /// Merges ticket `id` into `into`; returns the surviving ticket.
@@ -81,7 +83,16 @@ async fn close_source(tx: &mut Tx, source: &TicketView, target: TicketId, now: M
     tickets::update(tx.conn(), source.id, source.version, &state, now)
         .await?
         .ok_or_else(|| AppError::version_conflict("ticket"))?;
-    Ok(())
+    let reason = format!("merged into #{}", target.0);
+    let moved = StatusMove {
+        ticket: source.id,
+        from: source.status,
+        to: TicketStatus::Closed,
+        side: Side::Agent,
+        actor: None,
+        open_links_reason: Some(&reason),
+    };
+    status_moved(tx.conn(), None, moved, now).await
 }
 
 /// The survivor gains the duplicate's tags, and its requester, recipient and followers follow it.

@@ -15,6 +15,7 @@ use super::events::record;
 use super::update::status_error;
 use super::views::{MessageExtras, MessageOut, TicketOut, message_out, ticket_out};
 use super::{access, access_for_write};
+use crate::chain::{StatusMove, status_moved};
 use crate::idempotency::{self, IdempotencyKey};
 use crate::mail::outbox;
 use crate::{App, AppError};
@@ -30,6 +31,8 @@ pub struct NewMessage {
     #[serde(default)]
     pub attachment_ids: Vec<AttachmentId>,
     pub channel: Option<Channel>,
+    /// Agents solving the ticket while its linked internal requests are still open: why.
+    pub open_links_reason: Option<String>,
 }
 
 /// The message as stored, and the ticket as it now stands.
@@ -96,6 +99,15 @@ impl App {
             .ok_or_else(|| AppError::version_conflict("ticket"))?;
         let public_side = (visibility == MessageVisibility::Public).then_some(side);
         crate::standards::refresh(tx.conn(), id, public_side, now).await?;
+        let moved = StatusMove {
+            ticket: id,
+            from: ticket.status,
+            to: status,
+            side,
+            actor: Some(principal.person_id),
+            open_links_reason: new.open_links_reason.as_deref(),
+        };
+        status_moved(tx.conn(), self.outbound().map(|outbound| outbound.as_ref()), moved, now).await?;
         let actor = Some(principal.person_id);
         record(
             tx.conn(),

@@ -7,7 +7,7 @@ mod events;
 mod latest_events;
 mod merge;
 mod messages;
-mod plan;
+pub(crate) mod plan;
 mod read;
 mod update;
 mod views;
@@ -18,7 +18,7 @@ pub use events::EventOut;
 pub use messages::{MessagePosted, NewMessage};
 pub use read::{ListScope, TicketQuery};
 pub use update::{FollowerInput, MergeInput, TicketChanges};
-pub use views::{EmailDelivery, MessageOut, NamedRef, PersonSummary, TicketDetail, TicketOut, ViewKind};
+pub use views::{EmailDelivery, MessageOut, NamedRef, PersonSummary, TicketDetail, TicketOut, ViewKind, WaitingNotice};
 
 use tandem_domain::access::ticket_access;
 use tandem_domain::{Principal, TicketAccess, TicketId, TicketParties};

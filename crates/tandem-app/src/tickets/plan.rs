@@ -17,7 +17,7 @@ use super::create::{NewTicket, PersonRef};
 use crate::{AppError, catalog, routing};
 
 /// What a new ticket needs to know about a person on file.
-pub(super) struct Known {
+pub(crate) struct Known {
     pub id: PersonId,
     pub kind: PersonKind,
     pub department_id: Option<TeamId>,
@@ -48,7 +48,7 @@ impl From<&Principal> for Known {
 }
 
 /// A person named on a new ticket: someone on file, or a new external contact to create.
-pub(super) enum Party {
+pub(crate) enum Party {
     Known(Known),
     New(PersonFields),
 }
@@ -91,7 +91,7 @@ impl Party {
 }
 
 /// What a new ticket will be, decided from reads only.
-pub(super) struct Plan {
+pub(crate) struct Plan {
     pub requester: Party,
     pub recipient: Option<Party>,
     pub audience: TicketAudience,
@@ -109,7 +109,7 @@ pub(super) struct Plan {
     pub rule: Option<(i64, String)>,
 }
 
-pub(super) async fn plan(
+pub(crate) async fn plan(
     mut conn: Conn<'_>,
     principal: &Principal,
     new: &NewTicket,

@@ -9,15 +9,15 @@ use tandem_domain::{
 };
 use tandem_store::messages::MessageView;
 use tandem_store::ticket_list::{self, CustomerScope};
-use tandem_store::{Conn, Cursor, TicketFilter, TicketOrder, events, messages, tickets};
+use tandem_store::{Conn, Cursor, TicketFilter, TicketOrder, events, links, messages, tickets};
 
 use super::events::EventOut;
 use super::views::{
-    MessageExtras, MessageOut, PersonSummary, TicketDetail, TicketOut, message_out, person, ticket_out,
+    MessageExtras, MessageOut, PersonSummary, TicketDetail, TicketOut, WaitingNotice, message_out, person, ticket_out,
 };
 use super::{access, require_agent};
 use crate::page::{decode_cursor, encode_cursor};
-use crate::{App, AppError, Page, PageRequest};
+use crate::{App, AppError, Page, PageRequest, instant};
 
 /// Messages shown with a ticket before the conversation is paged.
 const FIRST_MESSAGES: u32 = 100;
@@ -61,6 +61,13 @@ impl App {
             .into_iter()
             .map(|follower| person(access, follower.person_id, follower.name, None))
             .collect::<Vec<PersonSummary>>();
+        let waiting = match ticket.status {
+            TicketStatus::PendingInternal => Some(WaitingNotice {
+                message: "We are waiting on one of our teams to finish their part.".to_owned(),
+                expected_by: links::expected_by(reader.conn(), id).await?.map(instant),
+            }),
+            _ => None,
+        };
         Ok(TicketDetail {
             ticket: ticket_out(access, ticket),
             messages,
@@ -68,6 +75,7 @@ impl App {
             followers,
             targets: Vec::new(),
             standard: None,
+            waiting,
         })
     }
 
@@ -88,6 +96,7 @@ impl App {
             followers: Vec::new(),
             targets: Vec::new(),
             standard: None,
+            waiting: None,
         })
     }
 

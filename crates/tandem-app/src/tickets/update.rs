@@ -13,6 +13,7 @@ use tandem_store::{Tx, people, services, teams};
 use super::events::record;
 use super::views::{TicketOut, ticket_out};
 use super::{access_for_write, require_agent};
+use crate::chain::{StatusMove, status_moved};
 use crate::directory::nullable;
 use crate::{App, AppError};
 
@@ -42,6 +43,9 @@ pub struct TicketChanges {
     pub remove_tags: Vec<String>,
     /// Custom field values to set (merged into the current ones; `null` removes one).
     pub fields: Option<Map<String, Value>>,
+    /// Why the ticket is solved or closed while internal requests linked to it are still open
+    /// (without it, that is refused with `links_open`); recorded in the trail.
+    pub open_links_reason: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
@@ -75,6 +79,7 @@ impl App {
         if current.version != expected_version {
             return Err(AppError::version_conflict("ticket"));
         }
+        let reason = changes.open_links_reason.clone();
         let next = apply(&mut tx, &current, changes, access.side(), now).await?;
         if next == current.state() {
             return Ok(ticket_out(access, current));
@@ -87,6 +92,15 @@ impl App {
         }
         record_changes(&mut tx, principal.person_id, &current, &next, now).await?;
         crate::standards::refresh(tx.conn(), id, None, now).await?;
+        let moved = StatusMove {
+            ticket: id,
+            from: current.status,
+            to: next.status,
+            side: access.side(),
+            actor: Some(principal.person_id),
+            open_links_reason: reason.as_deref(),
+        };
+        status_moved(tx.conn(), self.outbound().map(|outbound| outbound.as_ref()), moved, now).await?;
         let updated = tickets::get(tx.conn(), id).await?.ok_or(AppError::NotFound("ticket"))?;
         tx.commit().await?;
         Ok(ticket_out(access, updated))
@@ -177,6 +191,7 @@ fn only_solving(changes: &TicketChanges) -> bool {
         add_tags,
         remove_tags,
         fields,
+        open_links_reason,
     } = changes;
     *status == Some(TicketStatus::Solved)
         && subject.is_none()
@@ -189,6 +204,7 @@ fn only_solving(changes: &TicketChanges) -> bool {
         && add_tags.is_empty()
         && remove_tags.is_empty()
         && fields.is_none()
+        && open_links_reason.is_none()
 }
 
 pub(crate) fn status_error(error: StatusError) -> AppError {

@@ -141,6 +141,17 @@ pub struct TicketDetail {
     /// Which service standard applies and why, or that none does (agents only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub standard: Option<crate::standards::StandardMatch>,
+    /// While the ticket waits on another team (`pending_internal`): a neutral notice for the
+    /// requester, naming no team or request, with when the help is expected at the latest.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waiting: Option<WaitingNotice>,
+}
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct WaitingNotice {
+    pub message: String,
+    /// The latest resolution due time of the open requests it waits on, when standards set one.
+    pub expected_by: Option<Instant>,
 }
 
 pub(crate) fn person(access: TicketAccess, id: PersonId, name: String, email: Option<String>) -> PersonSummary {

@@ -1,6 +1,7 @@
 //! The REST API, `/api/v1`: each handler registered once with utoipa-axum, so the routes and the
 //! OpenAPI document cannot drift apart.
 
+mod chain;
 pub mod health;
 mod jobs;
 mod mail;
@@ -37,6 +38,7 @@ use crate::state::AppState;
         (name = "catalog", description = "Services and their request forms"),
         (name = "routing", description = "Rules that send new tickets to the right team"),
         (name = "tickets", description = "Requests, their conversation, attachments and audit trail"),
+        (name = "chain", description = "The service chain: internal requests linked to the tickets they serve"),
         (name = "jobs", description = "The background job queue: jobs parked after their last attempt"),
         (name = "standards", description = "Business-hours calendars and service standards (SLAs and OLAs)"),
         (name = "email", description = "Mailboxes and the messages they received (admins)"),
@@ -83,6 +85,11 @@ pub fn router(options: &WebOptions) -> OpenApiRouter<AppState> {
         .routes(routes!(tickets::add_follower))
         .routes(routes!(tickets::remove_follower))
         .routes(routes!(ticket_messages::list_messages, ticket_messages::post_message))
+        .routes(routes!(chain::request_help))
+        .routes(routes!(chain::show_chain))
+        .routes(routes!(chain::link_ticket))
+        .routes(routes!(chain::unlink_ticket))
+        .routes(routes!(chain::rate_handoff))
         .routes(routes!(uploads::download))
         .routes(routes!(jobs::list_parked_jobs))
         .routes(routes!(jobs::retry_job))

@@ -7,6 +7,7 @@ mod agent_pages;
 mod binary;
 mod browser;
 mod catalog;
+mod chain;
 mod concurrency;
 mod demo_walk;
 mod directory;

@@ -2,6 +2,7 @@
 //! and edit a ticket beside the requester's profile and history. Staff only: everyone else gets
 //! the same "not found" page a missing ticket gets, as the API answers them.
 
+mod chain;
 mod edit;
 mod fields;
 mod format;

@@ -59,6 +59,8 @@ struct Sent {
     visibility: String,
     button: String,
     status: String,
+    /// Why the ticket is solved while requests linked to it are still open.
+    open_links_reason: String,
     files: Vec<(String, String, Vec<u8>)>,
     too_big: bool,
 }
@@ -139,6 +141,7 @@ async fn post(
         status,
         attachment_ids,
         channel: Some(Channel::Web),
+        open_links_reason: Some(sent.open_links_reason.trim().to_owned()).filter(|reason| !reason.is_empty()),
     };
     state.app.post_message(&viewer.principal, id, message, None, now).await?;
     Ok(())
@@ -170,6 +173,7 @@ async fn read(mut multipart: Multipart, limit: usize) -> Result<Sent, UiError> {
             "visibility" => sent.visibility = text(),
             "send" => sent.button = text(),
             "status" => sent.status = text(),
+            "open_links_reason" => sent.open_links_reason = text(),
             // A file input left empty still sends a part, with no name and no bytes.
             "files" if !data.is_empty() => sent.files.push((filename.unwrap_or_default(), content_type, data)),
             _ => {}

@@ -13,6 +13,7 @@ use tandem_app::tickets::{EmailDelivery, MessageOut, TicketOut, TicketQuery, Vie
 use tandem_app::{Millis, PageRequest};
 use tandem_domain::{EmailStatus, FormDef, MessageVisibility, PersonId, TicketId, TicketStatus};
 
+use super::chain::ChainLine;
 use super::edit::{SideDraft, SideForm};
 use super::format::{When, priority_label, status_label};
 use super::profile::{HistoryRow, Profile, TrailRow};
@@ -48,6 +49,7 @@ pub(super) struct Loaded {
     pub targets: Vec<TargetLine>,
     /// Which standard applies and why, or that none does.
     pub standard: Option<String>,
+    pub chain: Vec<ChainLine>,
 }
 
 /// Reads the ticket page's data. A ticket the viewer sees only as its requester (a staff member's
@@ -81,7 +83,7 @@ async fn load_from(state: &AppState, viewer: &Viewer, id: TicketId, after: Optio
     let history_query = TicketQuery { requester_id: Some(requester), ..TicketQuery::default() };
     // One more than shown: this ticket itself is usually among the requester's latest.
     let history_page = PageRequest { limit: Some(HISTORY_TICKETS + 1), cursor: None };
-    let (teams, members, service, person, history, events) = tokio::try_join!(
+    let (teams, members, service, person, history, events, chain) = tokio::try_join!(
         app.list_teams(principal),
         app.list_members(principal, tandem_domain::TeamId(ticket.team.id)),
         async {
@@ -93,7 +95,12 @@ async fn load_from(state: &AppState, viewer: &Viewer, id: TicketId, after: Optio
         app.get_person(principal, requester),
         app.list_tickets(principal, history_query, history_page),
         app.latest_events(principal, id, TRAIL_EVENTS),
+        app.ticket_chain(principal, id, crate::now()),
     )?;
+    let workable = |link: &tandem_app::chain::ChainLink| {
+        principal.is_admin || principal.is_member_of(tandem_domain::TeamId(link.team.id))
+    };
+    let chain = super::chain::lines(&chain, workable);
     let now = crate::now();
     Ok(Loaded {
         profile: Profile::new(person, &ticket, &teams, now),
@@ -108,6 +115,7 @@ async fn load_from(state: &AppState, viewer: &Viewer, id: TicketId, after: Optio
         members,
         targets,
         standard,
+        chain,
     })
 }
 
@@ -161,6 +169,7 @@ pub(super) struct TicketPage {
     trail: Vec<TrailRow>,
     targets: Vec<TargetLine>,
     standard: Option<String>,
+    chain: Vec<ChainLine>,
 }
 
 impl TicketPage {
@@ -205,6 +214,7 @@ impl TicketPage {
             trail: loaded.trail,
             targets: loaded.targets,
             standard: loaded.standard,
+            chain: loaded.chain,
         }
     }
 }

@@ -175,6 +175,7 @@ async fn post_reply(state: &AppState, face: &Principal, id: TicketId, sent: &Sen
         status: None,
         attachment_ids,
         channel: Some(Channel::Web),
+        open_links_reason: None,
     };
     state.app.post_message(face, id, message, None, crate::now()).await?;
     Ok(())

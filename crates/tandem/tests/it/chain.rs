@@ -362,6 +362,8 @@ test_both! {
     assert!(wes.contains("Write-off for mislabelled stock"), "Wes asked accounting");
 
     let portal = Browser::of(&d.desk, "sol@sunrisebeans.example").await.page(&format!("/portal/requests/{root}")).await;
+    assert!(portal.contains("We are waiting on one of our teams to finish their part."), "{portal}");
+    assert!(portal.contains("We expect it by"), "the request's OLA gives the customer a time");
     for secret in ["Service chain", "Warehouse", "Six bags of Ethiopia", "Accounting", "Write-off"] {
         assert!(!portal.contains(secret), "the customer's page shows {secret}");
     }

@@ -53,6 +53,8 @@ struct RequestPage {
     draft: Draft,
     max_files: usize,
     max_file_size: String,
+    /// While the request waits on another team: the neutral notice and when help is expected.
+    waiting: Option<(String, Option<When>)>,
 }
 
 /// The request's own facts, as its requester may know them.
@@ -244,7 +246,9 @@ impl RequestPage {
             None => (detail.messages, detail.messages_next_cursor),
         };
         let answers = answers(state, &face, &ticket).await;
+        let waiting = detail.waiting.map(|notice| (notice.message, notice.expected_by.map(When::of)));
         Ok(RequestPage {
+            waiting,
             layout: Layout::for_viewer(viewer, "requests"),
             ticket: Summary::of(ticket),
             answers,

@@ -369,3 +369,83 @@ test_both! {
     }
 }
 }
+
+test_both! {
+    async fn an_agent_asks_another_team_from_the_ticket_page(backend: TestBackend) {
+    use super::pages::{Browser, Part, csrf, location, text};
+    let d = Desk::new(backend).await;
+    let ticket = d.customer_ticket().await;
+    let casey = Browser::of(&d.desk, "casey@harbor.example").await;
+    let page = casey.page(&format!("/agent/tickets/{ticket}")).await;
+    assert!(page.contains(&format!("href=\"/agent/tickets/{ticket}/ask\"")), "the ticket page offers to ask another team");
+    let choose = casey.page(&format!("/agent/tickets/{ticket}/ask")).await;
+    assert!(choose.contains("Warehouse") && choose.contains("?service=stock-replenishment"), "{choose}");
+    assert!(!choose.contains("?service=order-problem"), "a customer-facing service is not another team's help");
+    let form_path = format!("/agent/tickets/{ticket}/ask?service=stock-replenishment");
+    let form = casey.page(&form_path).await;
+    assert!(form.contains("name=\"fields.item\"") && form.contains("name=\"wait\" value=\"yes\" checked"));
+    let token = csrf(&form);
+    let ask = format!("/agent/tickets/{ticket}/ask");
+
+    // Missing required fields: the form comes back with what was typed and each error; nothing is made.
+    let refused = casey
+        .post(&ask, &[("_csrf", token.as_str()), ("service", "stock-replenishment"), ("subject", "Six bags, please"), ("body", ""), ("wait", "yes")])
+        .await;
+    assert_eq!(refused.status.as_u16(), 422);
+    let html = text(&refused);
+    assert!(html.contains("value=\"Six bags, please\""), "what was typed stays");
+    assert!(html.contains("id=\"ask-body-error\""), "{html}");
+    let refused = casey
+        .post(&ask, &[("_csrf", token.as_str()), ("service", "stock-replenishment"), ("subject", "Six bags, please"), ("body", "Six bags."), ("fields.quantity", "six")])
+        .await;
+    assert_eq!(refused.status.as_u16(), 422);
+    let html = text(&refused);
+    assert!(html.contains("id=\"ask-quantity-error\"") && html.contains("must be a number"), "{html}");
+    let refused = casey
+        .post(&ask, &[("_csrf", token.as_str()), ("service", "stock-replenishment"), ("subject", "Six bags, please"), ("body", "Six bags."), ("fields.quantity", "6")])
+        .await;
+    assert_eq!(refused.status.as_u16(), 422);
+    assert!(text(&refused).contains("id=\"ask-item-error\""), "the service's required fields are checked");
+    assert_eq!(d.chain(&d.casey, ticket).await.json["links"].as_array().unwrap().len(), 1, "nothing was linked");
+
+    let fields = [
+        ("_csrf", token.as_str()), ("service", "stock-replenishment"), ("subject", "Six bags for HB-1042"),
+        ("body", "Please send six bags."), ("fields.store", "Pier 9"), ("fields.item", "Yirgacheffe 1 kg"),
+        ("fields.quantity", "6"), ("wait", "yes"),
+    ];
+    let sent = casey.post(&ask, &fields).await;
+    assert_eq!(sent.status.as_u16(), 303, "{}", text(&sent));
+    assert_eq!(location(&sent), format!("/agent/tickets/{ticket}?done=asked"));
+    assert_eq!(d.status(ticket).await, "pending_internal");
+    let page = casey.page(&format!("/agent/tickets/{ticket}?done=asked")).await;
+    assert!(page.contains("Six bags for HB-1042") && page.contains("Request sent"), "the chain card shows the request");
+
+    // Solving from the composer over the open request needs the reason field.
+    let reply = format!("/agent/tickets/{ticket}/messages");
+    assert!(page.contains("name=\"open_links_reason\""), "the composer asks why when requests are open");
+    let token = csrf(&page);
+    let parts = |reason| {
+        vec![
+            Part::Text("_csrf", token.as_str()),
+            Part::Text("body", "Sorted in store."),
+            Part::Text("visibility", "public"),
+            Part::Text("status", "solved"),
+            Part::Text("open_links_reason", reason),
+        ]
+    };
+    let refused = casey.multipart(&reply, &parts("")).await;
+    assert_eq!(refused.status.as_u16(), 409);
+    assert!(text(&refused).contains("still open"), "{}", text(&refused));
+    let solved = casey.multipart(&reply, &parts("The customer found the bags in store.")).await;
+    assert_eq!(solved.status.as_u16(), 303, "{}", text(&solved));
+    assert_eq!(d.status(ticket).await, "solved");
+
+    // Nobody but the ticket's agents reaches the ask page.
+    for who in ["erin@example.com", "ivan@harbor.example", "sam@harbor.example"] {
+        let other = Browser::of(&d.desk, who).await;
+        assert_eq!(other.get(&form_path).await.status.as_u16(), 404, "{who}");
+    }
+    let unchecked = casey.post(&ask, &fields[1..]).await;
+    assert_ne!(unchecked.status.as_u16(), 303, "a post without the session's CSRF token is refused");
+}
+}

@@ -23,6 +23,8 @@ pub(super) struct ChainLine {
     pub target: Option<String>,
     pub waited: Option<String>,
     pub rating: Option<String>,
+    /// A request serving the page's ticket that is still open (solving needs a reason then).
+    pub open_request: bool,
 }
 
 /// The card's lines; empty when the ticket is in no chain (the card is not drawn).
@@ -62,5 +64,6 @@ fn line(link: &ChainLink, current: TicketId, workable: bool) -> ChainLine {
         target,
         waited,
         rating: link.rating.map(|rating| format!("hand-off rated {rating}/5")),
+        open_request: link.serves_id == Some(current) && link.status.is_active(),
     }
 }

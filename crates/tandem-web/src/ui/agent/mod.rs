@@ -2,6 +2,7 @@
 //! and edit a ticket beside the requester's profile and history. Staff only: everyone else gets
 //! the same "not found" page a missing ticket gets, as the API answers them.
 
+mod ask;
 mod chain;
 mod edit;
 mod fields;
@@ -29,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/agent/tickets/{id}/messages", post(reply::submit).layer(DefaultBodyLimit::disable()))
         .route("/agent/tickets/{id}/update", post(edit::update))
         .route("/agent/tickets/{id}/take", post(edit::take))
+        .route("/agent/tickets/{id}/ask", get(ask::show).post(ask::submit))
 }
 
 /// Only agents and admins work the console.

@@ -32,6 +32,9 @@ pub(super) struct Composer {
     /// Who a public reply reaches.
     pub recipient: String,
     pub statuses: Vec<Choice>,
+    /// The open requests serving this ticket (`#12, #13`): solving then needs a reason.
+    pub open_links: String,
+    pub open_links_reason: String,
 }
 
 impl Composer {
@@ -88,8 +91,13 @@ pub async fn submit(
     require_staff(&viewer)?;
     let id = ticket_id(&id)?;
     let internal = sent.internal();
-    let mut composer =
-        Composer { body: sent.body.clone(), internal, status: sent.status.clone(), ..Composer::default() };
+    let mut composer = Composer {
+        body: sent.body.clone(),
+        internal,
+        status: sent.status.clone(),
+        open_links_reason: sent.open_links_reason.clone(),
+        ..Composer::default()
+    };
     if sent.too_big {
         let megabytes = state.app.limits().max_upload_bytes / (1024 * 1024);
         composer.error = Some(format!("The files are too big: at most {megabytes} MB together. Attach smaller files."));

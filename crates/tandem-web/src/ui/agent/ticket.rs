@@ -170,6 +170,8 @@ pub(super) struct TicketPage {
     targets: Vec<TargetLine>,
     standard: Option<String>,
     chain: Vec<ChainLine>,
+    /// Whether the ticket can still ask another team for help (it is not solved, closed or merged).
+    can_ask: bool,
 }
 
 impl TicketPage {
@@ -180,6 +182,9 @@ impl TicketPage {
         let priority = ticket.priority.unwrap_or(tandem_domain::Priority::Normal);
         let mut composer = drafts.composer;
         composer.prepare(ticket);
+        let open_links: Vec<String> =
+            loaded.chain.iter().filter(|link| link.open_request).map(|link| format!("#{}", link.id)).collect();
+        composer.open_links = open_links.join(", ");
         let side = SideForm::new(&loaded, drafts.side);
         let later_messages = loaded.later_messages.as_ref().map(|cursor| {
             let query = serde_urlencoded::to_string([("after", cursor)]).unwrap_or_default();
@@ -214,6 +219,7 @@ impl TicketPage {
             trail: loaded.trail,
             targets: loaded.targets,
             standard: loaded.standard,
+            can_ask: ticket.status.is_active() && ticket.merged_into_id.is_none(),
             chain: loaded.chain,
         }
     }
@@ -253,6 +259,7 @@ fn notice(done: &str, ticket: &TicketOut) -> Option<String> {
         "noted" => "Internal note added. Only agents see it.".to_owned(),
         "saved" => "Changes saved.".to_owned(),
         "taken" => "You took this ticket.".to_owned(),
+        "asked" => "Request sent: it is linked to this ticket in the service chain.".to_owned(),
         _ => return None,
     };
     Some(text)

@@ -449,3 +449,46 @@ test_both! {
     assert_ne!(unchecked.status.as_u16(), 303, "a post without the session's CSRF token is refused");
 }
 }
+
+test_both! {
+    async fn the_chain_card_links_requests_and_rates_hand_offs(backend: TestBackend) {
+    use super::pages::{Browser, csrf, location, text};
+    let d = Desk::new(backend).await;
+    let ticket = d.customer_ticket().await;
+    let body = json!({"subject": "Courier pickup for returns", "body": "Please book a pickup.",
+        "service": "stock-replenishment", "fields": {"store": "Pier 9", "item": "Returns pickup", "quantity": 1}});
+    let own = d.desk.post("/api/v1/tickets", &d.casey, &body).await.json["ticket"]["id"].as_i64().unwrap();
+    let casey = Browser::of(&d.desk, "casey@harbor.example").await;
+    let path = format!("/agent/tickets/{ticket}");
+    let token = csrf(&casey.page(&path).await);
+    let links = format!("{path}/links");
+
+    let refused = casey.post(&links, &[("_csrf", token.as_str()), ("ticket", "abc")]).await;
+    assert_eq!(refused.status.as_u16(), 422);
+    assert!(text(&refused).contains("id=\"chain-error\""));
+    let hidden = casey.post(&links, &[("_csrf", token.as_str()), ("ticket", "#999999")]).await;
+    assert_eq!(hidden.status.as_u16(), 422);
+    assert!(text(&hidden).contains("No ticket #999999 that you can see"), "{}", text(&hidden));
+
+    let linked = casey.post(&links, &[("_csrf", token.as_str()), ("ticket", &format!("#{own}")), ("wait", "yes")]).await;
+    assert_eq!((linked.status.as_u16(), location(&linked)), (303, format!("{path}?done=linked").as_str()));
+    assert_eq!(d.status(ticket).await, "pending_internal");
+    let page = casey.page(&format!("{path}?done=linked")).await;
+    assert!(page.contains("Courier pickup for returns") && page.contains(&format!("action=\"{path}/handoffs/{own}\"")));
+
+    let rate = format!("{path}/handoffs/{own}");
+    let rated = casey.post(&rate, &[("_csrf", token.as_str()), ("rating", "5"), ("comment", "Booked within the hour")]).await;
+    assert_eq!(rated.status.as_u16(), 303, "{}", text(&rated));
+    let link = link_of(&d.chain(&d.casey, ticket).await.json, own);
+    assert_eq!((link["rating"].as_i64(), link["rating_comment"].as_str()), (Some(5), Some("Booked within the hour")));
+    let bad = casey.post(&rate, &[("_csrf", token.as_str()), ("rating", "7")]).await;
+    assert_eq!(bad.status.as_u16(), 422);
+    // The warehouse's agent does not rate its own hand-off, and cannot reach Care's page at all.
+    let wes = Browser::of(&d.desk, "wes@harbor.example").await;
+    let wes_token = csrf(&wes.page(&format!("/agent/tickets/{own}")).await);
+    let theirs = wes.post(&rate, &[("_csrf", wes_token.as_str()), ("rating", "5")]).await;
+    assert_eq!(theirs.status.as_u16(), 404);
+    let unchanged = link_of(&d.chain(&d.casey, ticket).await.json, own);
+    assert_eq!(unchanged["rating"].as_i64(), Some(5));
+}
+}

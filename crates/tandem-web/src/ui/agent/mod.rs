@@ -31,6 +31,8 @@ pub fn routes() -> Router<AppState> {
         .route("/agent/tickets/{id}/update", post(edit::update))
         .route("/agent/tickets/{id}/take", post(edit::take))
         .route("/agent/tickets/{id}/ask", get(ask::show).post(ask::submit))
+        .route("/agent/tickets/{id}/links", post(chain::link))
+        .route("/agent/tickets/{id}/handoffs/{request}", post(chain::rate))
 }
 
 /// Only agents and admins work the console.

@@ -126,6 +126,8 @@ pub(super) struct Drafts {
     pub side: Option<SideDraft>,
     pub take_error: Option<String>,
     pub notice: Option<String>,
+    /// Why a link or a hand-off rating from the chain card did not happen.
+    pub chain_error: Option<String>,
 }
 
 #[derive(Debug)]
@@ -170,6 +172,7 @@ pub(super) struct TicketPage {
     targets: Vec<TargetLine>,
     standard: Option<String>,
     chain: Vec<ChainLine>,
+    chain_error: Option<String>,
     /// Whether the ticket can still ask another team for help (it is not solved, closed or merged).
     can_ask: bool,
 }
@@ -221,6 +224,7 @@ impl TicketPage {
             standard: loaded.standard,
             can_ask: ticket.status.is_active() && ticket.merged_into_id.is_none(),
             chain: loaded.chain,
+            chain_error: drafts.chain_error,
         }
     }
 }
@@ -260,6 +264,8 @@ fn notice(done: &str, ticket: &TicketOut) -> Option<String> {
         "saved" => "Changes saved.".to_owned(),
         "taken" => "You took this ticket.".to_owned(),
         "asked" => "Request sent: it is linked to this ticket in the service chain.".to_owned(),
+        "linked" => "Request linked to this ticket in the service chain.".to_owned(),
+        "rated" => "Hand-off rated. Thank you: the serving team sees how it went.".to_owned(),
         _ => return None,
     };
     Some(text)

@@ -10,6 +10,7 @@ mod shots;
 
 mod admin;
 mod catalog;
+mod chain;
 mod csrf;
 mod form_errors;
 mod order_problem;

@@ -13,6 +13,7 @@ pub mod auth;
 pub mod catalog;
 pub mod chain;
 pub mod directory;
+pub mod feedback;
 pub mod idempotency;
 pub mod jobs;
 pub mod mail;

@@ -24,6 +24,7 @@ pub mod organizations;
 pub mod outbound;
 pub mod people;
 pub mod routing_rules;
+pub mod satisfaction;
 pub mod services;
 pub mod standards;
 pub mod targets;

@@ -8,7 +8,7 @@ mod db;
 mod http;
 
 pub use db::{TestBackend, TestDb};
-pub use http::{TestApp, TestResponse};
+pub use http::{TestApp, TestResponse, now};
 
 /// Defines one async test per backend: `name::sqlite` and `name::postgres`, each given a fresh
 /// [`TestBackend`] to build what it needs from.

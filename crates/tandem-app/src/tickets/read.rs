@@ -68,6 +68,10 @@ impl App {
             }),
             _ => None,
         };
+        let satisfaction = match ticket.status {
+            TicketStatus::Solved | TicketStatus::Closed => crate::feedback::satisfaction_of(reader.conn(), id).await?,
+            _ => None,
+        };
         Ok(TicketDetail {
             ticket: ticket_out(access, ticket),
             messages,
@@ -76,6 +80,7 @@ impl App {
             targets: Vec::new(),
             standard: None,
             waiting,
+            satisfaction,
         })
     }
 
@@ -97,6 +102,7 @@ impl App {
             targets: Vec::new(),
             standard: None,
             waiting: None,
+            satisfaction: None,
         })
     }
 

@@ -145,6 +145,9 @@ pub struct TicketDetail {
     /// requester, naming no team or request, with when the help is expected at the latest.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waiting: Option<WaitingNotice>,
+    /// The requester's rating once the ticket is solved and rated (they and agents see it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub satisfaction: Option<crate::feedback::SatisfactionOut>,
 }
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]

@@ -2,6 +2,7 @@
 //! OpenAPI document cannot drift apart.
 
 mod chain;
+mod feedback;
 pub mod health;
 mod jobs;
 mod mail;
@@ -39,6 +40,7 @@ use crate::state::AppState;
         (name = "routing", description = "Rules that send new tickets to the right team"),
         (name = "tickets", description = "Requests, their conversation, attachments and audit trail"),
         (name = "chain", description = "The service chain: internal requests linked to the tickets they serve"),
+        (name = "feedback", description = "Satisfaction ratings, and the weakest-link report"),
         (name = "jobs", description = "The background job queue: jobs parked after their last attempt"),
         (name = "standards", description = "Business-hours calendars and service standards (SLAs and OLAs)"),
         (name = "email", description = "Mailboxes and the messages they received (admins)"),
@@ -90,6 +92,8 @@ pub fn router(options: &WebOptions) -> OpenApiRouter<AppState> {
         .routes(routes!(chain::link_ticket))
         .routes(routes!(chain::unlink_ticket))
         .routes(routes!(chain::rate_handoff))
+        .routes(routes!(feedback::rate_ticket))
+        .routes(routes!(feedback::weakest_links))
         .routes(routes!(uploads::download))
         .routes(routes!(jobs::list_parked_jobs))
         .routes(routes!(jobs::retry_job))

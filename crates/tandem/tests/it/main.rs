@@ -11,6 +11,7 @@ mod chain;
 mod concurrency;
 mod demo_walk;
 mod directory;
+mod feedback;
 mod jobs;
 mod mail;
 mod multinode;

@@ -50,6 +50,8 @@ pub(super) struct Loaded {
     /// Which standard applies and why, or that none does.
     pub standard: Option<String>,
     pub chain: Vec<ChainLine>,
+    /// The requester's rating once solved: "Rated 4/5: “Quick and kind.”"
+    pub satisfaction: Option<String>,
 }
 
 /// Reads the ticket page's data. A ticket the viewer sees only as its requester (a staff member's
@@ -69,6 +71,10 @@ async fn load_from(state: &AppState, viewer: &Viewer, id: TicketId, after: Optio
     let ticket = detail.ticket;
     let targets = super::targets::lines(&detail.targets);
     let standard = detail.standard.map(|matched| matched.summary);
+    let satisfaction = detail.satisfaction.map(|rated| match rated.comment {
+        Some(comment) => format!("Rated {}/5 by the requester: “{comment}”", rated.rating),
+        None => format!("Rated {}/5 by the requester", rated.rating),
+    });
     let paged = after.is_some();
     let (messages, later_messages) = match after {
         Some(cursor) => {
@@ -116,6 +122,7 @@ async fn load_from(state: &AppState, viewer: &Viewer, id: TicketId, after: Optio
         targets,
         standard,
         chain,
+        satisfaction,
     })
 }
 
@@ -173,6 +180,7 @@ pub(super) struct TicketPage {
     standard: Option<String>,
     chain: Vec<ChainLine>,
     chain_error: Option<String>,
+    satisfaction: Option<String>,
     /// Whether the ticket can still ask another team for help (it is not solved, closed or merged).
     can_ask: bool,
 }
@@ -225,6 +233,7 @@ impl TicketPage {
             can_ask: ticket.status.is_active() && ticket.merged_into_id.is_none(),
             chain: loaded.chain,
             chain_error: drafts.chain_error,
+            satisfaction: loaded.satisfaction,
         }
     }
 }

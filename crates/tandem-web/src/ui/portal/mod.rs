@@ -40,6 +40,7 @@ pub fn routes() -> Router<AppState> {
         .route("/portal/requests/{id}", get(request_page::show))
         .route("/portal/requests/{id}/reply", post(request_page::reply).layer(DefaultBodyLimit::disable()))
         .route("/portal/requests/{id}/solve", post(request_page::solve))
+        .route("/portal/requests/{id}/rate", post(request_page::rate))
         .route("/files/{id}", get(files::download))
 }
 

@@ -10,6 +10,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::Value;
+use tandem_app::feedback::RatingInput;
 use tandem_app::tickets::{MessageOut, NewMessage, TicketChanges, TicketDetail, TicketOut};
 use tandem_app::{AppError, PageRequest, Principal};
 use tandem_domain::{Channel, FieldErrors, MessageVisibility, TicketId, TicketStatus};
@@ -55,6 +56,8 @@ struct RequestPage {
     max_file_size: String,
     /// While the request waits on another team: the neutral notice and when help is expected.
     waiting: Option<(String, Option<When>)>,
+    /// The requester's rating of the solved request, once given: 1–5 and the comment.
+    rated: Option<(i64, String)>,
 }
 
 /// The request's own facts, as its requester may know them.
@@ -204,6 +207,54 @@ pub(super) async fn solve(
     }
 }
 
+#[derive(Debug, Deserialize)]
+pub(super) struct RateForm {
+    #[serde(default)]
+    rating: String,
+    #[serde(default)]
+    comment: String,
+}
+
+/// `POST /portal/requests/{id}/rate`: the requester rates their solved request (or changes it).
+pub(super) async fn rate(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    signed: VerifiedForm<RateForm>,
+) -> Result<Response, UiError> {
+    let id = ticket_id(&raw)?;
+    let face = customer_face(&signed.viewer);
+    let Ok(rating) = signed.form.rating.parse::<i64>() else {
+        return rate_refused(&state, &signed.viewer, id, StatusCode::UNPROCESSABLE_ENTITY, "Choose from 1 to 5 stars.")
+            .await;
+    };
+    let comment = Some(signed.form.comment.clone()).filter(|comment| !comment.trim().is_empty());
+    match state.app.rate_ticket(&face, id, RatingInput { rating, comment }, crate::now()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/portal/requests/{}#rating", id.0)).into_response()),
+        Err(AppError::Invalid(_)) => {
+            rate_refused(&state, &signed.viewer, id, StatusCode::UNPROCESSABLE_ENTITY, "Choose from 1 to 5 stars.")
+                .await
+        }
+        Err(AppError::Conflict { message, .. }) | Err(AppError::Forbidden(message)) => {
+            let message = sentence("Your rating", &message);
+            rate_refused(&state, &signed.viewer, id, StatusCode::CONFLICT, &message).await
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+async fn rate_refused(
+    state: &AppState,
+    viewer: &Viewer,
+    id: TicketId,
+    status: StatusCode,
+    message: &str,
+) -> Result<Response, UiError> {
+    let detail = state.app.get_ticket(&customer_face(viewer), id).await?;
+    let draft = Draft { alert: Some(message.to_owned()), ..Draft::default() };
+    let page = RequestPage::build(state, viewer, detail, None, draft).await?;
+    Ok((status, html(&page)).into_response())
+}
+
 /// Why a reply or "solved" collided with the request's state, in the requester's words.
 fn conflict(code: &str) -> String {
     if code == "ticket_closed" {
@@ -247,8 +298,10 @@ impl RequestPage {
         };
         let answers = answers(state, &face, &ticket).await;
         let waiting = detail.waiting.map(|notice| (notice.message, notice.expected_by.map(When::of)));
+        let rated = detail.satisfaction.map(|rated| (rated.rating, rated.comment.unwrap_or_default()));
         Ok(RequestPage {
             waiting,
+            rated,
             layout: Layout::for_viewer(viewer, "requests"),
             ticket: Summary::of(ticket),
             answers,

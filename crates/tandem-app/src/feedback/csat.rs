@@ -1,0 +1,85 @@
+//! CSAT: when a ticket is solved, its requester (or the person it is for), internal or external,
+//! rates it 1–5 with a comment. One answer per ticket: answering again changes it, for as long as
+//! the survey stays open after the solve.
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use tandem_domain::validate::{self, FieldErrors};
+use tandem_domain::{Millis, Principal, TicketAccess, TicketId, TicketStatus};
+use tandem_store::satisfaction::{self, NewRating};
+use tandem_store::{Conn, events};
+
+use crate::tickets::access_for_write;
+use crate::{App, AppError, Instant, instant};
+
+/// How long after a ticket is solved its requester may rate it (or change their rating).
+pub const SURVEY_OPEN_MS: Millis = 30 * 24 * 3_600_000;
+
+#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RatingInput {
+    /// 1 (very unhappy) to 5 (very happy).
+    pub rating: i64,
+    pub comment: Option<String>,
+}
+
+/// A ticket's satisfaction rating, as its requester and its agents see it.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct SatisfactionOut {
+    pub rating: i64,
+    pub comment: Option<String>,
+    pub rated_at: Instant,
+}
+
+impl App {
+    /// The requester (or the person the ticket is for) rates their solved ticket.
+    pub async fn rate_ticket(
+        &self,
+        principal: &Principal,
+        id: TicketId,
+        input: RatingInput,
+        now: Millis,
+    ) -> Result<SatisfactionOut, AppError> {
+        let mut errors = FieldErrors::new();
+        if !(1..=5).contains(&input.rating) {
+            errors.add("rating", "must be between 1 and 5");
+        }
+        if let Some(comment) = &input.comment {
+            validate::bounded_text(&mut errors, "comment", comment, 4_000, false);
+        }
+        errors.into_result()?;
+        let mut tx = self.store().begin().await?;
+        let (ticket, access) = access_for_write(tx.conn(), principal, id).await?;
+        let party = ticket.requester_id == principal.person_id || ticket.recipient_id == Some(principal.person_id);
+        if access != TicketAccess::Customer || !party {
+            return Err(AppError::forbidden("only the person who asked (or the one it was for) rates a ticket"));
+        }
+        let solved_at = match (ticket.status, ticket.solved_at) {
+            (TicketStatus::Solved | TicketStatus::Closed, Some(at)) => at,
+            _ => return Err(AppError::conflict("not_solved", "a ticket is rated once it is solved")),
+        };
+        if now - solved_at > SURVEY_OPEN_MS {
+            return Err(AppError::conflict("survey_closed", "this ticket was solved too long ago to rate it now"));
+        }
+        let comment = input.comment.as_deref().map(str::trim).filter(|comment| !comment.is_empty());
+        let rating = NewRating {
+            ticket_id: id,
+            rating: input.rating,
+            comment,
+            rated_by: principal.person_id,
+            audience: ticket.audience,
+            team_id: ticket.team_id,
+        };
+        satisfaction::upsert(tx.conn(), rating, now).await?;
+        let data = json!({ "rating": input.rating, "comment": comment });
+        events::append(tx.conn(), id, Some(principal.person_id), "satisfaction_rated", &data, now).await?;
+        tx.commit().await?;
+        Ok(SatisfactionOut { rating: input.rating, comment: comment.map(str::to_owned), rated_at: instant(now) })
+    }
+}
+
+/// The rating of ticket `id`, if it has one.
+pub(crate) async fn satisfaction_of(conn: Conn<'_>, id: TicketId) -> Result<Option<SatisfactionOut>, AppError> {
+    let row = satisfaction::get(conn, id).await?;
+    Ok(row.map(|row| SatisfactionOut { rating: row.rating, comment: row.comment, rated_at: instant(row.updated_at) }))
+}

@@ -17,6 +17,7 @@ use super::{Builder, new_person, new_ticket};
 use crate::chain::HelpRequest;
 use crate::directory::people::NewPerson;
 use crate::directory::teams::TeamInput;
+use crate::feedback::RatingInput;
 use crate::routing::RuleInput;
 use crate::tickets::TicketDetail;
 use crate::{App, AppError};
@@ -272,11 +273,13 @@ async fn play(
     new.fields = (story.fields)().as_object().cloned().unwrap_or_default();
     new.channel = Some(tandem_domain::Channel::Web);
     let ticket = builder.ticket_with(requester, new).await?;
-    play_steps(builder, people, &ticket, requester, story.steps, now - story.hours_ago * HOUR).await
+    play_steps(builder, people, &ticket, requester, story.steps, now - story.hours_ago * HOUR).await?;
+    Ok(())
 }
 
-/// Plays `steps` on `ticket` half an hour apart from `start`, by an agent of its team. A step
-/// that asks another team plays that request's steps in between, so the chain's times interleave.
+/// Plays `steps` on `ticket` half an hour apart from `start`, by an agent of its team; returns
+/// when the last one happened. A step that asks another team plays that request's whole story
+/// first, and the ticket's own story goes on after it.
 async fn play_steps(
     builder: &mut Builder,
     people: &HashMap<&'static str, Principal>,
@@ -284,11 +287,12 @@ async fn play_steps(
     requester: &Principal,
     steps: &[Step],
     start: Millis,
-) -> Result<(), AppError> {
+) -> Result<Millis, AppError> {
     let agent = people.values().find(|person| person.is_member_of(team_id(ticket))).unwrap_or(builder.admin()).clone();
     let id = ticket.ticket.id;
-    for (index, step) in steps.iter().enumerate() {
-        let at = start + (index as i64 + 1) * HOUR / 2;
+    let mut at = start;
+    for step in steps {
+        at += HOUR / 2;
         builder.at(at);
         match step {
             Step::Take => {
@@ -314,11 +318,15 @@ async fn play_steps(
                     wait: true,
                 };
                 let asked = builder.app().request_help(&agent, id, help, builder.now).await?;
-                Box::pin(play_steps(builder, people, &asked, &agent, request.steps, at)).await?;
+                at = Box::pin(play_steps(builder, people, &asked, &agent, request.steps, at)).await?;
+            }
+            Step::Rated(rating, comment) => {
+                let input = RatingInput { rating: *rating, comment: Some((*comment).to_owned()) };
+                builder.app().rate_ticket(requester, id, input, builder.now).await?;
             }
         }
     }
-    Ok(())
+    Ok(at)
 }
 
 fn team_id(ticket: &crate::tickets::TicketDetail) -> tandem_domain::TeamId {

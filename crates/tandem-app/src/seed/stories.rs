@@ -24,6 +24,8 @@ pub(super) enum Step {
     /// The agent asks another team through the chain (the ticket waits on it); the request's own
     /// story follows, played by an agent of that team with the asking agent as its requester.
     Ask(&'static Request),
+    /// The requester rates the solved ticket: 1–5 and a comment.
+    Rated(i64, &'static str),
 }
 
 /// An internal request in the chain and what happened to it.
@@ -63,7 +65,7 @@ fn none() -> Value {
     json!({})
 }
 
-use Step::{Ask, Customer, Note, Reply, Set, Take};
+use Step::{Ask, Customer, Note, Rated, Reply, Set, Take};
 use TicketStatus::{Closed, PendingCustomer, PendingInternal, Solved};
 
 pub(super) const STORIES: &[Story] = &[
@@ -133,7 +135,12 @@ pub(super) const STORIES: &[Story] = &[
         body: "We are down to 6 cartons of oat milk and the weekend is coming.",
         fields: || json!({"store": "Harbor Street", "item": "Oat milk 1 L", "quantity": 48, "needed_by": "2026-11-27"}),
         hours_ago: 20,
-        steps: &[Take, Reply("48 cartons are on tomorrow's van."), Set(Solved)],
+        steps: &[
+            Take,
+            Reply("48 cartons are on tomorrow's van."),
+            Set(Solved),
+            Rated(5, "Arrived first thing. Thanks Wes!"),
+        ],
     },
     Story {
         requester: "bea@harbor.example",
@@ -184,7 +191,12 @@ pub(super) const STORIES: &[Story] = &[
         body: "The barista remembered my order and drew a cat in the foam. Made my week!",
         fields: || json!({"store": "Old Town", "visit_date": "2026-11-18"}),
         hours_ago: 110,
-        steps: &[Take, Reply("Thank you Erin, we've passed this on to the Old Town team!"), Set(Solved)],
+        steps: &[
+            Take,
+            Reply("Thank you Erin, we've passed this on to the Old Town team!"),
+            Set(Solved),
+            Rated(5, "Lovely to hear back so fast."),
+        ],
     },
     Story {
         requester: "olga@bayside.example",
@@ -275,7 +287,13 @@ pub(super) const STORIES: &[Story] = &[
             Take,
             Note("Courier trace requested, ref TR-88812."),
             Reply("We've asked the courier to trace it; if it isn't found by Friday we'll resend."),
-            Set(PendingInternal),
+            Ask(&Request {
+                service: "stock-replenishment",
+                subject: "Hold a resend of order HB-10477 while the courier traces it",
+                body: "If trace TR-88812 finds nothing by Friday, the customer needs the whole order again.",
+                fields: || json!({"store": "Harbor Street", "item": "Order HB-10477 (resend)", "quantity": 1}),
+                steps: &[Take, Note("Order HB-10477 picked and held at dispatch.")],
+            }),
         ],
     },
     Story {
@@ -372,7 +390,12 @@ pub(super) const STORIES: &[Story] = &[
         body: "Our new office on Dock Road should get half of the monthly order from now on.",
         fields: || json!({"order_number": "SUB-BAYSIDE-1"}),
         hours_ago: 75,
-        steps: &[Take, Reply("Done: from January the order is split between both addresses."), Set(Solved)],
+        steps: &[
+            Take,
+            Reply("Done: from January the order is split between both addresses."),
+            Set(Solved),
+            Rated(4, "Easy, thank you."),
+        ],
     },
     Story {
         requester: "sam@harbor.example",
@@ -458,6 +481,27 @@ pub(super) const STORIES: &[Story] = &[
             Reply(
                 "Sorry Sol! The six missing bags ship from our warehouse today; we'll confirm when they're on the way.",
             ),
+        ],
+    },
+    Story {
+        requester: "olga@bayside.example",
+        service: "order-problem",
+        subject: "Descaler missing from our machine order",
+        body: "The descaler tablets we ordered with the machine were not in the box.",
+        fields: || json!({"order_number": "HB-10385", "problem": "Missing item"}),
+        hours_ago: 90,
+        steps: &[
+            Take,
+            Ask(&Request {
+                service: "stock-replenishment",
+                subject: "Descaler tablets for Bayside (order HB-10385)",
+                body: "The tablets were left out of Bayside's machine order. Please send a tub.",
+                fields: || json!({"store": "Harbor Street", "item": "Descaler tablets", "quantity": 1}),
+                steps: &[Take, Note("Out of stock until Thursday."), Reply("Shipped Thursday morning."), Set(Solved)],
+            }),
+            Reply("Sorry for the wait, Olga: the tablets went out this morning."),
+            Set(Solved),
+            Rated(2, "Three days for a tub of tablets."),
         ],
     },
 ];

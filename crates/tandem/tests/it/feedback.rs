@@ -166,3 +166,22 @@ test_both! {
     assert_eq!(unchanged["satisfaction"]["rating"], 4);
 }
 }
+
+test_both! {
+    async fn staff_read_the_weakest_link_report_in_the_console(backend: TestBackend) {
+    use super::pages::Browser;
+    let desk = TestApp::demo(backend).await;
+    let casey = Browser::of(&desk, "casey@harbor.example").await;
+    assert!(casey.page("/agent").await.contains("href=\"/agent/reports/weakest-links\""));
+    let page = casey.page("/agent/reports/weakest-links?days=7").await;
+    assert!(page.contains("aria-current=\"page\">Last 7 days"), "{page}");
+    // The demo's descaler order waited on the warehouse and Olga rated it 2.
+    let warehouse = page.split("<th scope=\"row\">Warehouse</th>").nth(1).expect("a Warehouse row");
+    let row = &warehouse[..warehouse.find("</tr>").unwrap()];
+    assert!(row.contains("2.00 (1)") && row.contains("class=\"gap worse\""), "{row}");
+    for who in ["erin@example.com", "sam@harbor.example"] {
+        let response = Browser::of(&desk, who).await.get("/agent/reports/weakest-links").await;
+        assert_eq!(response.status.as_u16(), 404, "{who}");
+    }
+}
+}

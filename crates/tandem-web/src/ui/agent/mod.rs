@@ -12,6 +12,7 @@ mod queues;
 mod reply;
 mod targets;
 mod ticket;
+mod weakest_link;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -33,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .route("/agent/tickets/{id}/ask", get(ask::show).post(ask::submit))
         .route("/agent/tickets/{id}/links", post(chain::link))
         .route("/agent/tickets/{id}/handoffs/{request}", post(chain::rate))
+        .route("/agent/reports/weakest-links", get(weakest_link::show))
 }
 
 /// Only agents and admins work the console.

@@ -50,4 +50,9 @@ async fn browser_casey_asks_the_warehouse_and_the_ticket_resumes_when_wes_ships(
     browser.click_and_wait("form.handoff-rating button").await;
     let chain = browser.text("section.chain").await;
     assert!(chain.contains("hand-off rated 4/5"), "{chain}");
+
+    browser.visit("/agent/reports/weakest-links?days=7").await;
+    let report = browser.text("table.weakest-links").await;
+    assert!(report.contains("Warehouse"), "{report}");
+    browser.screenshot("weakest-links").await;
 }

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use crate::db::{Database, mib};
 use crate::desk_file::DeskFile;
+use crate::generate::CHAIN_EVERY;
 use crate::rng::Rng;
 use crate::runner::{Budget, Outcome, run, success};
 use crate::server::{Memory, Server, kib_as_mib};
@@ -119,6 +120,19 @@ pub async fn run_scale(args: Args) -> anyhow::Result<()> {
     })
     .await;
     report.step(&pages);
+    // Tickets 2 past a multiple of CHAIN_EVERY end chains of up to three links when internal.
+    let (client, seed, admin) = (server.client.clone(), args.seed, desk.admin.token.clone());
+    let chains = (tickets / CHAIN_EVERY).max(1);
+    let (chain_stats, _) = run("ticket chain (GET /tickets/{id}/chain)", budget, args.concurrency, move |n| {
+        let (client, token) = (client.clone(), admin.clone());
+        let id = (CHAIN_EVERY * Rng::new(seed ^ 0xC4A1 ^ n as u64).below(chains) + 2).min(tickets);
+        async move {
+            let answer = success(client.get(Some(&token), &format!("/api/v1/tickets/{id}/chain")).await)?;
+            Outcome::Ok((answer.status.as_u16(), ()))
+        }
+    })
+    .await;
+    report.step(&chain_stats);
     for step in page_steps(&server, &desk, &args).await {
         report.step(&step);
     }

@@ -7,6 +7,8 @@ mod indexes;
 mod sink;
 mod tickets;
 
+pub use tickets::CHAIN_EVERY;
+
 use std::path::PathBuf;
 use std::time::Instant;
 

@@ -42,6 +42,15 @@ pub static EVENTS: Table =
     Table { name: "ticket_events", columns: &["id", "ticket_id", "actor_id", "kind", "data", "at"] };
 pub static TAGS: Table = Table { name: "ticket_tags", columns: &["tag", "ticket_id"] };
 pub static FOLLOWERS: Table = Table { name: "ticket_followers", columns: &["ticket_id", "person_id"] };
+pub static LINKS: Table = Table {
+    name: "ticket_links",
+    columns: &["child_id", "parent_id", "created_by", "created_at", "served_left_ms", "waiting_since", "waited_ms"],
+};
+
+/// One ticket in [`CHAIN_EVERY`] whose number is 1 past a multiple, if internal, serves the ticket
+/// before it; one 2 past, the ticket before that: chains of two and three links, as an agent
+/// asking the warehouse, which asks accounting, makes them.
+pub const CHAIN_EVERY: u64 = 25;
 
 const STATUSES: &[&str] = &["new", "open", "pending_customer", "pending_internal", "solved", "closed"];
 const PRIORITIES: &[&str] = &["low", "normal", "high", "urgent"];
@@ -56,11 +65,13 @@ pub struct Batch {
     pub events: Rows,
     pub tags: Rows,
     pub followers: Rows,
+    pub links: Rows,
 }
 
 impl Batch {
-    pub fn into_rows(self) -> [Rows; 5] {
-        [self.tickets, self.messages, self.events, self.tags, self.followers]
+    pub fn into_rows(self) -> [Rows; 6] {
+        // Links after tickets: both ends exist when a link row arrives.
+        [self.tickets, self.messages, self.events, self.tags, self.followers, self.links]
     }
 }
 
@@ -101,6 +112,7 @@ impl<'d> TicketWriter<'d> {
             events: Rows::new(&EVENTS),
             tags: Rows::new(&TAGS),
             followers: Rows::new(&FOLLOWERS),
+            links: Rows::new(&LINKS),
         };
         for id in first..=last {
             let plan = self.plan(id);
@@ -155,6 +167,7 @@ impl<'d> TicketWriter<'d> {
     }
 
     fn write(&mut self, plan: Plan, batch: &mut Batch) {
+        self.link(&plan, batch);
         let tags = self.tags(plan.id, batch);
         let priority = PRIORITIES[self.rng.weighted(&[20, 60, 15, 5])];
         let actor = Some(plan.requester);
@@ -218,6 +231,25 @@ impl<'d> TicketWriter<'d> {
             updated_at.into(),
             conversation.first_response.into(),
             solved_at.into(),
+        ]);
+    }
+
+    /// An internal request serving the ticket before it (see [`CHAIN_EVERY`]), with the time it
+    /// kept it waiting.
+    fn link(&mut self, plan: &Plan, batch: &mut Batch) {
+        let place = plan.id as u64 % CHAIN_EVERY;
+        if plan.external || plan.id <= 2 || !(1..=2).contains(&place) {
+            return;
+        }
+        let waited = self.rng.below(8 * HOUR as u64) as i64;
+        batch.links.push([
+            plan.id.into(),
+            (plan.id - 1).into(),
+            plan.requester.into(),
+            plan.created_at.into(),
+            Value::Null,
+            Value::Null,
+            waited.into(),
         ]);
     }
 

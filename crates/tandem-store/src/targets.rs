@@ -114,16 +114,23 @@ pub async fn remove(conn: Conn<'_>, ticket: TicketId, metric: Metric) -> Result<
     Ok(())
 }
 
-/// Marks up to `limit` running clocks whose due time has passed as breached; returns them.
-pub async fn breach_due(conn: Conn<'_>, now: Millis, limit: i64) -> Result<Vec<(TicketId, Metric)>, StoreError> {
+/// Marks up to `limit` running clocks whose due time has passed as breached; returns them with
+/// the standard each was measured against (its escalation is what the breach sets off). A clock
+/// whose warning is due but not yet marked waits for [`warn_due`]: a scan taking a backlog a batch
+/// at a time would otherwise breach it first and never warn (a warning is never after a breach).
+pub async fn breach_due(
+    conn: Conn<'_>,
+    now: Millis,
+    limit: i64,
+) -> Result<Vec<(TicketId, Metric, StandardId)>, StoreError> {
     const SQL: &str = "WITH due AS (SELECT ticket_id, metric FROM ticket_targets \
-         WHERE state = 'running' AND due_at <= $1 ORDER BY due_at LIMIT $2) \
+         WHERE state = 'running' AND due_at <= $1 AND (warn_at IS NULL OR warn_at > $1) ORDER BY due_at LIMIT $2) \
          UPDATE ticket_targets SET state = 'breached', breached_at = $1, updated_at = $1 \
-         WHERE state = 'running' AND due_at <= $1 AND (ticket_id, metric) IN (SELECT ticket_id, metric FROM due) \
-         RETURNING ticket_id, metric";
-    Ok(
-        on_conn!(conn, c => sqlx::query_as::<_, (TicketId, Metric)>(SQL).bind(now).bind(limit).fetch_all(&mut *c).await)?,
-    )
+         WHERE state = 'running' AND due_at <= $1 AND (warn_at IS NULL OR warn_at > $1) \
+         AND (ticket_id, metric) IN (SELECT ticket_id, metric FROM due) \
+         RETURNING ticket_id, metric, standard_id";
+    Ok(on_conn!(conn, c => sqlx::query_as::<_, (TicketId, Metric, StandardId)>(SQL)
+        .bind(now).bind(limit).fetch_all(&mut *c).await)?)
 }
 
 /// Marks up to `limit` running clocks whose warning time has passed as warned; returns them.

@@ -135,14 +135,16 @@ impl Worker {
             if let Err(error) = self.tick(now).await {
                 tracing::warn!(error = %error, "enqueueing scheduled jobs failed");
             }
-            let full_batch = match self.run_due(now).await {
-                Ok(report) => report.claimed as i64 == self.options.batch,
+            // Poll again at once after a full batch, or after finishing a job: it may have
+            // enqueued its next round due now (a standards scan working through a backlog).
+            let busy = match self.run_due(now).await {
+                Ok(report) => report.claimed as i64 == self.options.batch || report.finished > 0,
                 Err(error) => {
                     tracing::warn!(error = %error, "running jobs failed");
                     false
                 }
             };
-            if !full_batch {
+            if !busy {
                 tokio::select! {
                     () = tokio::time::sleep(self.options.poll) => {}
                     _ = shutdown.changed() => {}

@@ -6,23 +6,22 @@
 
 use serde_json::json;
 use tandem_domain::{Metric, Millis, PersonId, TeamRole, TicketId};
-use tandem_store::{Conn, StoreError, events, standards, targets, teams, tickets};
+use tandem_store::standards::StandardRow;
+use tandem_store::{Conn, StoreError, events, teams, tickets};
 
 use crate::AppError;
 use crate::mail::{Outbound, outbox};
 
-/// Applies the escalation of `metric`'s standard to `ticket`, recording each action in its trail.
+/// Applies the escalation `standard` (the one the breached target was measured against) names
+/// for `metric` to `ticket`, recording each action in its trail; nothing when it names none.
 pub(super) async fn escalate(
     mut conn: Conn<'_>,
     id: TicketId,
     metric: Metric,
+    standard: &StandardRow,
     outbound: Option<&Outbound>,
     now: Millis,
 ) -> Result<(), AppError> {
-    let rows = targets::for_ticket(conn.reborrow(), id).await?;
-    let Some(target) = rows.iter().find(|row| row.metric == metric) else { return Ok(()) };
-    let standard =
-        standards::get_standard(conn.reborrow(), target.standard_id).await?.ok_or(AppError::NotFound("standard"))?;
     let Some(escalation) = standard.escalations.0.of(metric).cloned() else { return Ok(()) };
     let ticket = tickets::get(conn.reborrow(), id).await?.ok_or(AppError::NotFound("ticket"))?;
     let cause = json!({ "metric": metric, "standard_id": standard.id });

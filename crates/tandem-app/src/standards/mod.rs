@@ -16,7 +16,7 @@ mod views;
 
 pub use recompute::RefreshOpenTickets;
 pub(crate) use refresh::refresh;
-pub use scan::ScanStandards;
+pub use scan::{SCAN_BATCH, ScanStandards};
 pub(crate) use served::resolution_left;
 pub use views::{StandardMatch, StandardRef, TargetView};
 

@@ -21,6 +21,7 @@ mod portal_pages;
 mod robustness;
 mod routing;
 mod standards;
+mod standards_backlog;
 mod standards_edit;
 mod standards_escalation;
 mod standards_lifecycle;

@@ -1,11 +1,13 @@
 //! The admin pages as a browser uses them (plain HTML forms, a session cookie, the CSRF field):
 //! who may open each page, and people, teams, members, organizations, services with their form
-//! builder, and routing rules created and changed through the pages. One module per area.
+//! builder, routing rules, calendars and service standards created and changed through the pages.
+//! One module per area.
 
 mod access;
 mod builder;
 mod directory;
 mod rules;
+mod standards;
 
 use tandem_testkit::TestResponse;
 
@@ -68,4 +70,9 @@ async fn team_id(desk: &TestApp, slug: &str) -> i64 {
 
 async fn person_id(desk: &TestApp, email: &str) -> i64 {
     api_id(desk, &format!("/api/v1/people?q={email}"), "email", email).await
+}
+
+async fn service_id(desk: &TestApp, slug: &str) -> i64 {
+    let service = desk.get(&format!("/api/v1/services/{slug}"), &desk.token(ADMIN).await).await.json;
+    service["id"].as_i64().unwrap()
 }

@@ -1,14 +1,19 @@
 //! Directory look-ups the admin pages share: a person by email (forms ask for an email, the app
-//! wants an id), every customer organization for a select, and the team tree in reading order.
+//! wants an id), every customer organization for a select, the team tree in reading order, and
+//! the checkbox groups of services and organizations that rules and standards both offer, and
+//! the names of what their conditions point at, for their lists.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::Hash;
 
 use tandem_app::PageRequest;
+use tandem_app::catalog::ServiceQuery;
 use tandem_app::directory::organizations::OrganizationView;
 use tandem_app::directory::people::{PersonQuery, PersonView};
 use tandem_app::directory::teams::TeamView;
-use tandem_domain::TeamId;
+use tandem_domain::{OrganizationId, ServiceId, TeamId};
 
+use super::forms::Choice;
 use crate::state::AppState;
 use crate::ui::UiError;
 use crate::ui::session::Viewer;
@@ -69,4 +74,63 @@ pub fn tree(teams: Vec<TeamView>) -> Vec<(usize, TeamView)> {
 /// A team's name indented by its depth, for selects (which cannot be styled per option).
 pub fn indented(depth: usize, name: &str) -> String {
     format!("{}{name}", "— ".repeat(depth))
+}
+
+/// Every service as a checkbox, those whose ids are in `ticked` ticked.
+pub async fn service_choices(state: &AppState, viewer: &Viewer, ticked: &[String]) -> Result<Vec<Choice>, UiError> {
+    let services = state.app.list_services(&viewer.principal, ServiceQuery::default()).await?;
+    Ok(services
+        .into_iter()
+        .map(|service| Choice::new(service.id, service.name, ticked.contains(&service.id.to_string())))
+        .collect())
+}
+
+/// Every customer organization as a checkbox, those whose ids are in `ticked` ticked.
+pub async fn organization_choices(
+    state: &AppState,
+    viewer: &Viewer,
+    ticked: &[String],
+) -> Result<Vec<Choice>, UiError> {
+    Ok(organizations(state, viewer)
+        .await?
+        .into_iter()
+        .map(|org| Choice::new(org.id, org.name, ticked.contains(&org.id.to_string())))
+        .collect())
+}
+
+/// The names of these ids, "a or b"; an id that names nothing any more is "(removed)".
+pub fn name_of<Id: Eq + Hash>(names: &HashMap<Id, String>, ids: &[Id]) -> String {
+    let named: Vec<&str> = ids.iter().map(|id| names.get(id).map_or("(removed)", String::as_str)).collect();
+    named.join(" or ")
+}
+
+/// The names of the services, teams and organizations that rules and standards point at.
+pub struct Names {
+    services: HashMap<ServiceId, String>,
+    teams: HashMap<TeamId, String>,
+    organizations: HashMap<OrganizationId, String>,
+}
+
+impl Names {
+    pub async fn load(state: &AppState, viewer: &Viewer) -> Result<Names, UiError> {
+        let principal = &viewer.principal;
+        let services = state.app.list_services(principal, ServiceQuery::default()).await?;
+        Ok(Names {
+            services: services.into_iter().map(|service| (service.id, service.name)).collect(),
+            teams: state.app.list_teams(principal).await?.into_iter().map(|team| (team.id, team.name)).collect(),
+            organizations: organizations(state, viewer).await?.into_iter().map(|org| (org.id, org.name)).collect(),
+        })
+    }
+
+    pub fn services(&self, ids: &[ServiceId]) -> String {
+        name_of(&self.services, ids)
+    }
+
+    pub fn teams(&self, ids: &[TeamId]) -> String {
+        name_of(&self.teams, ids)
+    }
+
+    pub fn organizations(&self, ids: &[OrganizationId]) -> String {
+        name_of(&self.organizations, ids)
+    }
 }

@@ -1,11 +1,14 @@
 //! The admin pages: people, teams and their members, customer organizations, the service catalog
-//! with a form builder for each service's request form, and routing rules.
+//! with a form builder for each service's request form, routing rules, and service standards
+//! with their business-hours calendars.
 //!
 //! Who may open them: an admin every page; a team's lead their own team's page (settings and
 //! members) and that team's services. Everyone else is answered "not found", as the API answers
 //! for the directory, so not even the admin area's shape leaks. The app checks every write again:
 //! these gates only decide which pages to show.
 
+mod calendar_form;
+mod calendars;
 mod form_builder;
 mod forms;
 mod lookup;
@@ -15,6 +18,8 @@ mod people;
 mod rule_form;
 mod rules;
 mod services;
+mod standard_form;
+mod standards;
 mod teams;
 
 use askama::Template;
@@ -40,6 +45,8 @@ pub fn routes() -> Router<AppState> {
         .merge(organizations::routes())
         .merge(services::routes())
         .merge(rules::routes())
+        .merge(calendars::routes())
+        .merge(standards::routes())
 }
 
 /// Pages only an admin may open.

@@ -2,16 +2,13 @@
 //! comma-separated text, the assignee by email), the choices the form offers, and the rule read
 //! back in words for the list ("External requests; subject has refund" → "priority high").
 
-use std::collections::HashMap;
-
-use tandem_app::catalog::ServiceQuery;
 use tandem_app::routing::{RuleInput, RuleView};
 use tandem_domain::{
     Channel, OrganizationId, Priority, RuleActions, RuleConditions, RuleId, ServiceId, TeamId, TicketAudience,
 };
 
 use super::forms::{Choice, Posted, Problems, humanize, optional_id, optional_word, words};
-use super::lookup::{indented, organizations, person_by_email, tree};
+use super::lookup::{Names, indented, organization_choices, person_by_email, service_choices, tree};
 use crate::state::AppState;
 use crate::ui::UiError;
 use crate::ui::session::Viewer;
@@ -161,14 +158,10 @@ impl RuleChoices {
     pub async fn load(state: &AppState, viewer: &Viewer, form: &RuleForm) -> Result<RuleChoices, UiError> {
         let principal = &viewer.principal;
         let ticked = |values: &[String], id: String| values.contains(&id);
-        let services = state.app.list_services(principal, ServiceQuery::default()).await?;
         let teams = tree(state.app.list_teams(principal).await?);
         Ok(RuleChoices {
             audiences: words(TicketAudience::ALL, &form.audience),
-            services: services
-                .into_iter()
-                .map(|service| Choice::new(service.id, service.name, ticked(&form.services, service.id.to_string())))
-                .collect(),
+            services: service_choices(state, viewer, &form.services).await?,
             channels: Channel::ALL
                 .iter()
                 .map(|channel| {
@@ -182,11 +175,7 @@ impl RuleChoices {
                     Choice::new(team.id, indented(*depth, &team.name), selected)
                 })
                 .collect(),
-            organizations: organizations(state, viewer)
-                .await?
-                .into_iter()
-                .map(|org| Choice::new(org.id, org.name, ticked(&form.organizations, org.id.to_string())))
-                .collect(),
+            organizations: organization_choices(state, viewer, &form.organizations).await?,
             teams: teams
                 .iter()
                 .filter(|(_, team)| team.is_provider)
@@ -207,30 +196,7 @@ pub struct Summary {
     pub then: String,
 }
 
-/// The names of these ids, "a or b".
-fn name_of<Id: Eq + std::hash::Hash>(names: &HashMap<Id, String>, ids: &[Id]) -> String {
-    let named: Vec<&str> = ids.iter().map(|id| names.get(id).map_or("(removed)", String::as_str)).collect();
-    named.join(" or ")
-}
-
-/// The names of what rules point at.
-pub struct Names {
-    services: HashMap<ServiceId, String>,
-    teams: HashMap<TeamId, String>,
-    organizations: HashMap<OrganizationId, String>,
-}
-
 impl Names {
-    pub async fn load(state: &AppState, viewer: &Viewer) -> Result<Names, UiError> {
-        let principal = &viewer.principal;
-        let services = state.app.list_services(principal, ServiceQuery::default()).await?;
-        Ok(Names {
-            services: services.into_iter().map(|service| (service.id, service.name)).collect(),
-            teams: state.app.list_teams(principal).await?.into_iter().map(|team| (team.id, team.name)).collect(),
-            organizations: organizations(state, viewer).await?.into_iter().map(|org| (org.id, org.name)).collect(),
-        })
-    }
-
     pub async fn summary(&self, state: &AppState, viewer: &Viewer, rule: RuleView) -> Result<Summary, UiError> {
         let (conditions, actions) = (&rule.conditions, &rule.actions);
         let mut when = Vec::new();
@@ -238,23 +204,23 @@ impl Names {
             when.push(format!("{} requests", humanize(audience.as_str())));
         }
         if !conditions.service_ids.is_empty() {
-            when.push(format!("service is {}", name_of(&self.services, &conditions.service_ids)));
+            when.push(format!("service is {}", self.services(&conditions.service_ids)));
         }
         if !conditions.channels.is_empty() {
             when.push(format!("came by {}", listed(&conditions.channels).join(" or ")));
         }
         if !conditions.department_ids.is_empty() {
-            when.push(format!("requester in {}", name_of(&self.teams, &conditions.department_ids)));
+            when.push(format!("requester in {}", self.teams(&conditions.department_ids)));
         }
         if !conditions.organization_ids.is_empty() {
-            when.push(format!("requester from {}", name_of(&self.organizations, &conditions.organization_ids)));
+            when.push(format!("requester from {}", self.organizations(&conditions.organization_ids)));
         }
         if !conditions.subject_words.is_empty() {
             when.push(format!("subject has {}", conditions.subject_words.join(" or ")));
         }
         let mut then = Vec::new();
         if let Some(team) = actions.team_id {
-            then.push(format!("team {}", name_of(&self.teams, &[team])));
+            then.push(format!("team {}", self.teams(&[team])));
         }
         if let Some(priority) = actions.priority {
             then.push(format!("priority {priority}"));

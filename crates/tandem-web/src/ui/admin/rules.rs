@@ -11,7 +11,8 @@ use tandem_app::routing::RuleView;
 use tandem_domain::RuleId;
 
 use super::forms::{Confirm, Done, Posted, Problems, done, form_page, outcome};
-use super::rule_form::{Names, RuleChoices, RuleForm, Summary, input_of};
+use super::lookup::Names;
+use super::rule_form::{RuleChoices, RuleForm, Summary, input_of};
 use super::{DoneQuery, admin_only, layout, path_id};
 use crate::state::AppState;
 use crate::ui::layout::Layout;

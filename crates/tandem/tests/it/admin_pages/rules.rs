@@ -82,8 +82,3 @@ test_both! {
         assert_eq!(admin.get(&page).await.status, 404);
     }
 }
-
-async fn service_id(desk: &TestApp, slug: &str) -> i64 {
-    let service = desk.get(&format!("/api/v1/services/{slug}"), &desk.token(ADMIN).await).await.json;
-    service["id"].as_i64().unwrap()
-}

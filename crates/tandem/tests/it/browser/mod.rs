@@ -16,6 +16,7 @@ mod form_errors;
 mod order_problem;
 mod shortcuts;
 mod signin;
+mod standards;
 mod status_priority;
 
 use std::net::SocketAddr;

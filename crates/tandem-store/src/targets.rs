@@ -2,6 +2,12 @@
 //! ranges over `(state, due_at)` and `(state, warn_at)`: the cost follows what is due, not how
 //! many tickets exist. Each fire is a conditional update, so it happens once however often a
 //! scan runs.
+//!
+//! In a scan's `UPDATE` the batch's keys come first and its conditions are re-checked in a form no
+//! index serves (`state || ''`, `due_at + 0`, valid on both backends): SQLite otherwise walks the
+//! whole overdue range of the due index for every batch, so taking a backlog of N in batches cost
+//! N²; this way each row of the batch is found by its primary key. PostgreSQL needs the re-check
+//! (a row changed while the update waited on its lock is evaluated again).
 
 use std::fmt::Write as _;
 
@@ -126,8 +132,8 @@ pub async fn breach_due(
     const SQL: &str = "WITH due AS (SELECT ticket_id, metric FROM ticket_targets \
          WHERE state = 'running' AND due_at <= $1 AND (warn_at IS NULL OR warn_at > $1) ORDER BY due_at LIMIT $2) \
          UPDATE ticket_targets SET state = 'breached', breached_at = $1, updated_at = $1 \
-         WHERE state = 'running' AND due_at <= $1 AND (warn_at IS NULL OR warn_at > $1) \
-         AND (ticket_id, metric) IN (SELECT ticket_id, metric FROM due) \
+         WHERE (ticket_id, metric) IN (SELECT ticket_id, metric FROM due) \
+         AND state || '' = 'running' AND due_at + 0 <= $1 AND (warn_at IS NULL OR warn_at > $1) \
          RETURNING ticket_id, metric, standard_id";
     Ok(on_conn!(conn, c => sqlx::query_as::<_, (TicketId, Metric, StandardId)>(SQL)
         .bind(now).bind(limit).fetch_all(&mut *c).await)?)
@@ -138,7 +144,8 @@ pub async fn warn_due(conn: Conn<'_>, now: Millis, limit: i64) -> Result<Vec<(Ti
     const SQL: &str = "WITH due AS (SELECT ticket_id, metric FROM ticket_targets \
          WHERE state = 'running' AND warn_at <= $1 ORDER BY warn_at LIMIT $2) \
          UPDATE ticket_targets SET warned_at = $1, warn_at = NULL, updated_at = $1 \
-         WHERE state = 'running' AND warn_at <= $1 AND (ticket_id, metric) IN (SELECT ticket_id, metric FROM due) \
+         WHERE (ticket_id, metric) IN (SELECT ticket_id, metric FROM due) \
+         AND state || '' = 'running' AND warn_at + 0 <= $1 \
          RETURNING ticket_id, metric";
     Ok(
         on_conn!(conn, c => sqlx::query_as::<_, (TicketId, Metric)>(SQL).bind(now).bind(limit).fetch_all(&mut *c).await)?,

@@ -33,6 +33,7 @@ pub struct StandardForm {
     pub resolution_minutes: String,
     pub warn_at_percent: String,
     pub escalations: Vec<EscalationForm>,
+    pub derive_from_served: bool,
     pub version: i64,
 }
 
@@ -112,6 +113,7 @@ impl StandardForm {
             resolution_minutes: minutes(standard.targets.resolution_minutes),
             warn_at_percent: standard.warn_at_percent.to_string(),
             escalations,
+            derive_from_served: standard.derive_from_served,
             version: standard.version,
         }
     }
@@ -137,6 +139,7 @@ impl StandardForm {
             next_response_minutes: posted.get("next_response_minutes").to_owned(),
             resolution_minutes: posted.get("resolution_minutes").to_owned(),
             warn_at_percent: posted.get("warn_at_percent").to_owned(),
+            derive_from_served: posted.checked("derive_from_served"),
             version: posted.get("version").parse().unwrap_or_default(),
             ..form
         }
@@ -206,6 +209,7 @@ pub fn input_of(form: &StandardForm, problems: &mut Problems) -> StandardInput {
         targets,
         warn_at_percent,
         escalations,
+        derive_from_served: form.derive_from_served,
     }
 }
 

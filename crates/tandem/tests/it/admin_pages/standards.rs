@@ -235,6 +235,7 @@ test_both! {
             ("escalations.first_response.raise_priority", "one_step"),
             ("escalations.first_response.notify", "true"),
             ("escalations.resolution.move_to_team_id", it.as_str()),
+            ("derive_from_served", "true"),
         ];
         let created = admin.submit("/admin/standards/new", "/admin/standards/new", &good).await;
         assert_saved(&created, "/admin/standards/");
@@ -243,7 +244,7 @@ test_both! {
         assert_eq!(saved["conditions"], json!({"audience": "external", "service_ids": [order_problem.parse::<i64>().unwrap()],
             "team_ids": [care.parse::<i64>().unwrap()], "priorities": ["high", "urgent"], "organization_ids": [bayside.parse::<i64>().unwrap()]}));
         assert_eq!((saved["first_response_minutes"].clone(), saved["next_response_minutes"].clone(), saved["resolution_minutes"].clone()), (json!(30), Value::Null, json!(480)));
-        assert_eq!(saved["warn_at_percent"], 80);
+        assert_eq!((saved["warn_at_percent"].clone(), saved["derive_from_served"].clone()), (json!(80), json!(true)));
         assert_eq!(saved["escalations"], json!({"first_response": {"raise_priority": "one_step", "notify": true},
             "resolution": {"move_to_team_id": it.parse::<i64>().unwrap()}}));
         let list = text(&admin.get("/admin/standards").await);
@@ -258,6 +259,7 @@ test_both! {
         let form = text(&admin.get(&page).await);
         assert!(tag(&form, "resolution_minutes").contains("value=\"480\""));
         assert!(tag(&form, "escalations.first_response.notify").contains("checked"));
+        assert!(tag(&form, "derive_from_served").contains("checked"));
         let version = hidden(&form, "version");
         let mut edit: Vec<(&str, &str)> = good.iter().filter(|(name, _)| !name.starts_with("escalations.first_response")).copied().collect();
         edit.retain(|(name, _)| *name != "resolution_minutes");

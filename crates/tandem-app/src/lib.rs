@@ -15,6 +15,7 @@ pub mod chain;
 pub mod directory;
 pub mod feedback;
 pub mod idempotency;
+pub mod incidents;
 pub mod jobs;
 pub mod mail;
 pub mod passwords;

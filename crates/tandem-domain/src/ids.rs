@@ -63,3 +63,11 @@ id_type!(
     /// One email in the outbox: a reply, acknowledgement or notification Tandem sends.
     OutboundEmailId
 );
+id_type!(
+    /// An incident that many tickets of both audiences are linked to.
+    IncidentId
+);
+id_type!(
+    /// One update on an incident, posted to its linked tickets.
+    IncidentUpdateId
+);

@@ -15,6 +15,7 @@ pub mod attachments;
 pub mod events;
 pub mod idempotency;
 pub mod inbound;
+pub mod incidents;
 pub mod jobs;
 pub mod links;
 pub mod login_failures;

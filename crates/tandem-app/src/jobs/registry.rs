@@ -38,6 +38,7 @@ impl Registry {
             .with::<super::PurgeFinishedJobs>()
             .with::<crate::standards::ScanStandards>()
             .with::<crate::standards::RefreshOpenTickets>()
+            .with::<crate::incidents::DeliverIncidentUpdate>()
             .with_effect::<crate::mail::SendEmail>()
     }
 

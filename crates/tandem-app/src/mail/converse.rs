@@ -199,6 +199,7 @@ async fn open_ticket(
         trail.push(("assigned", json!({ "assignee_id": assignee, "how": "round_robin" })));
     }
     events::append_all(tx.conn(), id, Some(requester.id), &trail, now).await?;
+    crate::incidents::link_on_arrival(tx.conn(), id, stored.service_id, &stored.subject, now).await?;
     Ok((id, posted))
 }
 

@@ -59,6 +59,7 @@ impl App {
             let snapshot = snapshot::current(reader.conn()).await?;
             detail.standard = Some(standard_match(&snapshot, &ticket));
             detail.targets = targets_of(reader.conn(), &snapshot, id, now).await?;
+            detail.incident = crate::incidents::incident_of_ticket(reader.conn(), id).await?;
         }
         Ok(detail)
     }

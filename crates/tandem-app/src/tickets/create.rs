@@ -186,6 +186,7 @@ pub(crate) async fn insert_ticket(
         tickets::add_follower(tx.conn(), id, *follower).await?;
     }
     record_creation(tx, principal, id, &stored, plan.rule, assignee, now).await?;
+    crate::incidents::link_on_arrival(tx.conn(), id, stored.service_id, &stored.subject, now).await?;
     crate::standards::refresh(tx.conn(), id, None, now).await?;
     Ok(MessageView {
         id: message_id,

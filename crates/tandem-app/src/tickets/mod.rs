@@ -6,7 +6,7 @@ pub(crate) mod create;
 mod events;
 mod latest_events;
 mod merge;
-mod messages;
+pub(crate) mod messages;
 pub(crate) mod plan;
 mod read;
 mod update;

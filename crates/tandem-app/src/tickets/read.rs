@@ -81,6 +81,7 @@ impl App {
             standard: None,
             waiting,
             satisfaction,
+            incident: None,
         })
     }
 
@@ -103,6 +104,7 @@ impl App {
             standard: None,
             waiting: None,
             satisfaction: None,
+            incident: None,
         })
     }
 

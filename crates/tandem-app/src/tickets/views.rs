@@ -148,6 +148,9 @@ pub struct TicketDetail {
     /// The requester's rating once the ticket is solved and rated (they and agents see it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfaction: Option<crate::feedback::SatisfactionOut>,
+    /// The incident the ticket is linked to (agents only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub incident: Option<crate::incidents::IncidentRef>,
 }
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]

@@ -4,6 +4,7 @@
 mod chain;
 mod feedback;
 pub mod health;
+mod incidents;
 mod jobs;
 mod mail;
 mod organizations;
@@ -44,6 +45,7 @@ use crate::state::AppState;
         (name = "jobs", description = "The background job queue: jobs parked after their last attempt"),
         (name = "standards", description = "Business-hours calendars and service standards (SLAs and OLAs)"),
         (name = "email", description = "Mailboxes and the messages they received (admins)"),
+        (name = "incidents", description = "Incidents that many tickets of both audiences are linked to (staff)"),
     )
 )]
 struct ApiDoc;
@@ -106,6 +108,12 @@ pub fn router(options: &WebOptions) -> OpenApiRouter<AppState> {
         .routes(routes!(mail::update_mailbox))
         .routes(routes!(mail::list_inbound))
         .routes(routes!(mail::show_inbound_raw))
+        .routes(routes!(incidents::list_incidents, incidents::create_incident))
+        .routes(routes!(incidents::show_incident, incidents::update_incident))
+        .routes(routes!(incidents::list_incident_tickets, incidents::link_incident_ticket))
+        .routes(routes!(incidents::unlink_incident_ticket))
+        .routes(routes!(incidents::post_update))
+        .routes(routes!(incidents::solve_incident))
         .merge(uploads);
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
 }

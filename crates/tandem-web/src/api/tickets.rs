@@ -16,7 +16,7 @@ use crate::extract::{ApiJson, Auth, IdempotencyHeader, IfMatch, Path, Query};
 use crate::state::AppState;
 
 /// The version of a ticket as an ETag, to send back in If-Match.
-fn etag(version: i64) -> HeaderMap {
+pub(super) fn etag(version: i64) -> HeaderMap {
     let mut headers = HeaderMap::new();
     if let Ok(value) = HeaderValue::from_str(&format!("\"{version}\"")) {
         headers.insert(header::ETAG, value);

@@ -12,6 +12,7 @@ mod concurrency;
 mod demo_walk;
 mod directory;
 mod feedback;
+mod incident_pages;
 mod incidents;
 mod jobs;
 mod mail;

@@ -7,11 +7,14 @@ mod chain;
 mod edit;
 mod fields;
 mod format;
+mod incident;
+mod incidents;
 mod profile;
 mod queues;
 mod reply;
 mod targets;
 mod ticket;
+mod ticket_incident;
 mod weakest_link;
 
 use axum::Router;
@@ -35,6 +38,13 @@ pub fn routes() -> Router<AppState> {
         .route("/agent/tickets/{id}/links", post(chain::link))
         .route("/agent/tickets/{id}/handoffs/{request}", post(chain::rate))
         .route("/agent/reports/weakest-links", get(weakest_link::show))
+        .route("/agent/tickets/{id}/incident", post(ticket_incident::link))
+        .route("/agent/incidents", get(incidents::show).post(incidents::create))
+        .route("/agent/incidents/{id}", get(incident::show))
+        .route("/agent/incidents/{id}/tickets", post(incident::link))
+        .route("/agent/incidents/{id}/tickets/{ticket}/unlink", post(incident::unlink))
+        .route("/agent/incidents/{id}/updates", post(incident::post_update))
+        .route("/agent/incidents/{id}/solve", post(incident::solve))
 }
 
 /// Only agents and admins work the console.

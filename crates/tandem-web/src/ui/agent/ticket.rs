@@ -19,6 +19,7 @@ use super::format::{When, priority_label, status_label};
 use super::profile::{HistoryRow, Profile, TrailRow};
 use super::reply::Composer;
 use super::targets::TargetLine;
+use super::ticket_incident::IncidentBox;
 use super::{require_staff, ticket_id};
 use crate::state::AppState;
 use crate::ui::layout::Layout;
@@ -52,6 +53,7 @@ pub(super) struct Loaded {
     pub chain: Vec<ChainLine>,
     /// The requester's rating once solved: "Rated 4/5: “Quick and kind.”"
     pub satisfaction: Option<String>,
+    pub incident: IncidentBox,
 }
 
 /// Reads the ticket page's data. A ticket the viewer sees only as its requester (a staff member's
@@ -75,6 +77,7 @@ async fn load_from(state: &AppState, viewer: &Viewer, id: TicketId, after: Optio
         Some(comment) => format!("Rated {}/5 by the requester: “{comment}”", rated.rating),
         None => format!("Rated {}/5 by the requester", rated.rating),
     });
+    let incident = IncidentBox::load(app, principal, detail.incident).await?;
     let paged = after.is_some();
     let (messages, later_messages) = match after {
         Some(cursor) => {
@@ -123,6 +126,7 @@ async fn load_from(state: &AppState, viewer: &Viewer, id: TicketId, after: Optio
         standard,
         chain,
         satisfaction,
+        incident,
     })
 }
 
@@ -183,6 +187,7 @@ pub(super) struct TicketPage {
     satisfaction: Option<String>,
     /// Whether the ticket can still ask another team for help (it is not solved, closed or merged).
     can_ask: bool,
+    incident: IncidentBox,
 }
 
 impl TicketPage {
@@ -234,6 +239,7 @@ impl TicketPage {
             chain: loaded.chain,
             chain_error: drafts.chain_error,
             satisfaction: loaded.satisfaction,
+            incident: loaded.incident,
         }
     }
 }
@@ -275,6 +281,7 @@ fn notice(done: &str, ticket: &TicketOut) -> Option<String> {
         "asked" => "Request sent: it is linked to this ticket in the service chain.".to_owned(),
         "linked" => "Request linked to this ticket in the service chain.".to_owned(),
         "rated" => "Hand-off rated. Thank you: the serving team sees how it went.".to_owned(),
+        "incident_linked" => "Ticket linked to the incident.".to_owned(),
         _ => return None,
     };
     Some(text)

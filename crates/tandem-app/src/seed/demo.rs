@@ -47,6 +47,7 @@ pub async fn load_demo(app: &App, now: Millis) -> Result<(), AppError> {
     for story in STORIES {
         play(&mut builder, &people, story, now).await?;
     }
+    super::incidents::build_incident(builder.at(now - 3 * HOUR / 2), &people).await?;
     Ok(())
 }
 

@@ -4,6 +4,7 @@
 //! Every builder goes through the same use cases an admin would call, as that admin.
 
 mod demo;
+mod incidents;
 mod standards;
 mod stories;
 

@@ -9,11 +9,13 @@ use axum::http::Method;
 use serde_json::Value;
 use tandem_app::incidents::DeliverIncidentUpdate;
 use tandem_app::jobs::{Job, JobContext, Registry, WorkerOptions};
+use tandem_app::mail::{Outbound, OutboundSettings, SmtpSender};
 use tandem_app::tickets::NewTicket;
 use tandem_domain::{IncidentUpdateId, TicketId};
 use tandem_testkit::TestResponse;
 
 use super::*;
+use crate::mail::smtp_sink::SmtpSink;
 
 const ERIN: &str = "erin@example.com";
 const BEA: &str = "bea@harbor.example";
@@ -35,7 +37,18 @@ struct Desk {
 impl Desk {
     /// The demo desk with Cody, a plain agent of Customer Care.
     async fn new(backend: TestBackend) -> Desk {
-        let desk = TestApp::demo(backend).await;
+        Desk::on(TestApp::demo(backend).await).await
+    }
+
+    /// [`Desk::new`] over a demo desk that sends its email through `sink`.
+    async fn sending_to(backend: TestBackend, sink: &SmtpSink) -> Desk {
+        let sender = SmtpSender::new(&sink.account()).expect("an SMTP transport");
+        let settings =
+            OutboundSettings { public_url: "http://desk.harbor.example".into(), acknowledge: false, from: None };
+        Desk::on(TestApp::demo(backend).await.with_outbound(Outbound { sender, settings })).await
+    }
+
+    async fn on(desk: TestApp) -> Desk {
         let admin = desk.token(ADMIN).await;
         let teams = desk.get("/api/v1/teams", &admin).await.json;
         let team = |slug: &str| teams.as_array().unwrap().iter().find(|t| t["slug"] == slug).unwrap()["id"].as_i64();
@@ -383,5 +396,56 @@ test_both!(
         for (email, solve) in who.iter().zip([404, 404, 403, 200, 0, 0]).filter(|(_, status)| *status != 0) {
             expect("solve", &desk.post(email, &format!("{path}/solve"), json!({})).await, solve, email);
         }
+    }
+);
+
+test_both!(
+    async fn an_update_reaches_each_requesters_inbox_in_their_own_voice(backend: TestBackend) {
+        let sink = SmtpSink::start();
+        let desk = Desk::sending_to(backend, &sink).await;
+        let incident = desk.incident(json!({})).await;
+        let erin_ticket = desk.ticket(ERIN, "Card declined").await;
+        let bea_ticket = desk.ticket(BEA, "Till rejects cards").await;
+        desk.link(CODY, incident, erin_ticket).await;
+        desk.link(IVAN, incident, bea_ticket).await;
+        let update = json!({"external_body": EXTERNAL, "internal_body": INTERNAL, "note": NOTE});
+        assert_eq!(desk.post(CASEY, &format!("/api/v1/incidents/{incident}/updates"), update).await.status, 201);
+        desk.run_jobs().await;
+        let texts = |to: &str| -> Vec<String> {
+            let delivered = sink.delivered();
+            let to_them = delivered.iter().filter(|email| email.envelope_to.iter().any(|rcpt| rcpt == to));
+            to_them.map(|email| email.parsed().text).collect()
+        };
+        let erin = texts(ERIN);
+        assert_eq!(erin.len(), 1, "{erin:?}");
+        assert!(erin[0].contains(EXTERNAL) && !erin[0].contains(INTERNAL) && !erin[0].contains(NOTE), "{erin:?}");
+        let bea = texts(BEA);
+        assert_eq!(bea.len(), 1, "{bea:?}");
+        assert!(bea[0].contains(INTERNAL) && !bea[0].contains(EXTERNAL) && !bea[0].contains(NOTE), "{bea:?}");
+        // A note alone reaches nobody's inbox.
+        let note = json!({"note": "still waiting on the acquirer"});
+        assert_eq!(desk.post(CASEY, &format!("/api/v1/incidents/{incident}/updates"), note).await.status, 201);
+        desk.run_jobs().await;
+        assert_eq!(sink.delivered().len(), 2);
+    }
+);
+
+test_both!(
+    async fn solving_the_incident_solves_a_ticket_that_waits_on_another_team_and_says_why(backend: TestBackend) {
+        let desk = Desk::new(backend).await;
+        let incident = desk.incident(json!({})).await;
+        let erin_ticket = desk.ticket(ERIN, "Grinder broke during a card payment").await;
+        let ask = json!({"service": "stock-replenishment", "subject": "Replacement grinder", "body": "Please send one.",
+            "wait": true, "fields": {"store": "Harbor Street", "item": "Burr grinder", "quantity": 1}});
+        let asked = desk.post(CODY, &format!("/api/v1/tickets/{erin_ticket}/requests"), ask).await;
+        assert_eq!(asked.status, 201, "{:?}", asked.json);
+        desk.link(CODY, incident, erin_ticket).await;
+        let solve = json!({"solve_tickets": true, "external_body": "All fixed."});
+        let solved = desk.post(CASEY, &format!("/api/v1/incidents/{incident}/solve"), solve).await;
+        assert_eq!(solved.status, 200, "{:?}", solved.json);
+        assert_eq!(desk.get(ERIN, &format!("/api/v1/tickets/{erin_ticket}")).await.json["ticket"]["status"], "solved");
+        let events = desk.get(ADMIN, &format!("/api/v1/tickets/{erin_ticket}/events?limit=100")).await.json;
+        let why = events["items"].as_array().unwrap().iter().find(|e| e["kind"] == "solved_with_open_links").unwrap();
+        assert_eq!(why["data"]["reason"], format!("solved with incident #{incident}"));
     }
 );

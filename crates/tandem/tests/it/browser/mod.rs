@@ -13,6 +13,7 @@ mod catalog;
 mod chain;
 mod csrf;
 mod form_errors;
+mod incident;
 mod order_problem;
 mod shortcuts;
 mod signin;

@@ -96,7 +96,8 @@ async fn scan(app: &App, store: &Store, now: i64) -> anyhow::Result<()> {
     let report = worker.run_until_idle(now).await?;
     let rest = started.elapsed();
     let after_backlog = marked().await?;
-    ensure_finished(&report)?;
+    // A backlog that fit in the first round (a small desk) leaves no further round to run.
+    ensure_no_failure(&report)?;
     println!(
         "  first scan, one round (a batch of the backlog): {:.1} ms, {} warnings and breaches marked",
         one_round.as_secs_f64() * 1000.0,
@@ -123,13 +124,16 @@ async fn scan(app: &App, store: &Store, now: i64) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The jobs that ran all finished at their first attempt.
+fn ensure_no_failure(report: &tandem_app::jobs::RunReport) -> anyhow::Result<()> {
+    anyhow::ensure!(report.retried == 0 && report.parked == 0, "a scan round failed: {report:?}");
+    Ok(())
+}
+
 /// Other due jobs left by a server on this desk may run too; the scan must be among them.
 fn ensure_finished(report: &tandem_app::jobs::RunReport) -> anyhow::Result<()> {
-    anyhow::ensure!(
-        report.finished >= 1 && report.retried == 0 && report.parked == 0,
-        "the scan did not finish: {report:?}"
-    );
-    Ok(())
+    anyhow::ensure!(report.finished >= 1, "the scan did not run: {report:?}");
+    ensure_no_failure(report)
 }
 
 /// Runs the queued refresh jobs to the end and prints how long they took.

@@ -131,8 +131,7 @@ pub async fn tree(mut conn: Conn<'_>, root: TicketId) -> Result<Vec<ChainRow>, S
     );
     sql.bind_list(shape.iter().map(|(id, _)| Arg::Int(id.0)));
     let (text, args) = sql.sql();
-    let mut rows =
-        on_conn!(conn, c => bind_args!(sqlx::query_as::<_, ChainRow>(text), args).fetch_all(&mut *c).await)?;
+    let mut rows = on_conn!(conn, c => bind_args!(sqlx::query_as::<_, ChainRow>(text), args).fetch_all(&mut *c).await)?;
     for row in &mut rows {
         row.depth = shape.iter().find(|(id, _)| *id == row.id).map_or(0, |(_, depth)| *depth);
     }

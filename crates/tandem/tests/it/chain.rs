@@ -492,3 +492,22 @@ test_both! {
     assert_eq!(unchanged["rating"].as_i64(), Some(5));
 }
 }
+
+test_both! {
+    async fn every_role_gets_what_it_may_of_a_hand_off_rating(backend: TestBackend) {
+    let d = Desk::new(backend).await;
+    let ticket = d.customer_ticket().await;
+    let request = created_id(&d.ask_warehouse(&d.casey, ticket, false).await);
+    for (who, token, expected) in [
+        ("the customer", &d.erin, 404),
+        ("another customer", &d.olga, 404),
+        ("an employee", &d.sam, 404),
+        ("an agent of an uninvolved team", &d.ivan, 404),
+        ("the serving team's agent", &d.wes, 403),
+        ("the asking agent", &d.casey, 204),
+        ("the admin", &d.admin, 204),
+    ] {
+        assert_eq!(d.rate(token, request, json!({"rating": 4})).await.status.as_u16(), expected, "{who}");
+    }
+}
+}

@@ -185,3 +185,24 @@ test_both! {
     }
 }
 }
+
+test_both! {
+    async fn only_the_requester_rates_and_everyone_else_gets_what_their_role_allows(backend: TestBackend) {
+    let desk = TestApp::demo(backend).await;
+    let erin = desk.token("erin@example.com").await;
+    let id = open(&desk, &erin, order("Wrong grind")).await;
+    solve(&desk, &desk.token("casey@harbor.example").await, id).await;
+    let path = format!("/api/v1/tickets/{id}/satisfaction");
+    for (who, expected) in [
+        ("olga@bayside.example", 404),
+        ("sam@harbor.example", 404),
+        ("ivan@harbor.example", 404),
+        ("casey@harbor.example", 403),
+        ("admin@harbor.example", 403),
+        ("erin@example.com", 200),
+    ] {
+        let rated = desk.put(&path, &desk.token(who).await, &json!({"rating": 3})).await;
+        assert_eq!(rated.status.as_u16(), expected, "{who}: {:?}", rated.json);
+    }
+}
+}

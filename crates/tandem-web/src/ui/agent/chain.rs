@@ -15,7 +15,7 @@ use tandem_domain::TicketId;
 use super::edit::sentence;
 use super::format::{status_label, utc};
 use super::ticket::{Drafts, TicketPage, load, respond};
-use super::{require_staff, ticket_id};
+use super::{require_staff, ticket_id, typed_ticket_number};
 use crate::state::AppState;
 use crate::ui::UiError;
 use crate::ui::session::{VerifiedForm, Viewer};
@@ -43,11 +43,11 @@ pub async fn link(
 ) -> Result<Response, UiError> {
     require_staff(&viewer)?;
     let id = ticket_id(&id)?;
-    let Ok(request) = form.ticket.trim().trim_start_matches('#').parse::<i64>() else {
+    let Some(request) = typed_ticket_number(&form.ticket) else {
         return refused(&state, &viewer, id, StatusCode::UNPROCESSABLE_ENTITY, "Give the request's number, like 42.")
             .await;
     };
-    let input = LinkInput { ticket_id: TicketId(request), wait: form.wait.is_some() };
+    let input = LinkInput { ticket_id: request, wait: form.wait.is_some() };
     let result = state.app.link_ticket(&viewer.principal, id, input, crate::now()).await.map(|_| ());
     done_or_refused(&state, &viewer, id, result, "linked").await
 }

@@ -8,10 +8,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tandem_app::incidents::{IncidentDetail, IncidentLinkInput, LinkedTicketOut, SolveInput, UpdateInput, UpdateOut};
 use tandem_app::{Millis, instant};
-use tandem_domain::{IncidentId, IncidentStatus, Severity, TicketAudience, TicketId};
+use tandem_domain::{IncidentId, IncidentStatus, Severity, TicketAudience};
 
 use super::format::{When, status_label};
-use super::{require_staff, ticket_id};
+use super::{require_staff, ticket_id, typed_ticket_number};
 use crate::state::AppState;
 use crate::ui::layout::Layout;
 use crate::ui::session::{VerifiedForm, Viewer};
@@ -87,9 +87,8 @@ pub async fn link(
 ) -> Result<Response, UiError> {
     require_staff(&viewer)?;
     let id = incident_id(&id)?;
-    let number = form.ticket.trim().trim_start_matches('#');
     let ticket_id =
-        number.parse::<i64>().map(TicketId).map_err(|_| UiError::BadRequest("Give a ticket number.".into()))?;
+        typed_ticket_number(&form.ticket).ok_or_else(|| UiError::BadRequest("Give a ticket number.".into()))?;
     state.app.link_incident_ticket(&viewer.principal, id, IncidentLinkInput { ticket_id }, crate::now()).await?;
     Ok(back(id, "linked"))
 }

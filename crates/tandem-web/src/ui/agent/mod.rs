@@ -52,6 +52,11 @@ fn require_staff(viewer: &Viewer) -> Result<(), UiError> {
     if viewer.principal.is_staff() { Ok(()) } else { Err(UiError::NotFound) }
 }
 
+/// A ticket number as an agent types it in a form (`42` or `#42`).
+fn typed_ticket_number(text: &str) -> Option<TicketId> {
+    text.trim().trim_start_matches('#').parse::<i64>().ok().map(TicketId)
+}
+
 /// A ticket number from the path; anything else is a ticket that does not exist.
 fn ticket_id(raw: &str) -> Result<TicketId, UiError> {
     raw.parse::<i64>().map(TicketId).map_err(|_| UiError::NotFound)

@@ -26,6 +26,7 @@ pub mod outbound;
 pub mod people;
 pub mod routing_rules;
 pub mod satisfaction;
+pub mod search;
 pub mod services;
 pub mod standards;
 pub mod targets;

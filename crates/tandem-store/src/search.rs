@@ -76,9 +76,46 @@ impl SearchTerms {
     }
 }
 
+/// Marks a hit's start and end inside a snippet the engine cut (FTS5 `snippet()`, PostgreSQL
+/// `ts_headline`). Control characters never occur in stored text, so they cannot be forged by it.
+pub const HIT_START: char = '\u{2}';
+pub const HIT_END: char = '\u{3}';
+
+/// A snippet as the engine cut it, hits between [`HIT_START`] and [`HIT_END`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Snippet(pub String);
+
+impl Snippet {
+    /// The snippet as HTML: its text escaped, its hits in `<mark>`. The only markup in the result
+    /// is ours, whatever the indexed text held.
+    pub fn to_html(&self) -> String {
+        let mut html = String::with_capacity(self.0.len() + 16);
+        for c in self.0.chars() {
+            match c {
+                HIT_START => html.push_str("<mark>"),
+                HIT_END => html.push_str("</mark>"),
+                '&' => html.push_str("&amp;"),
+                '<' => html.push_str("&lt;"),
+                '>' => html.push_str("&gt;"),
+                '"' => html.push_str("&quot;"),
+                '\'' => html.push_str("&#39;"),
+                c if c.is_control() && c != '\n' => {}
+                c => html.push(c),
+            }
+        }
+        html
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_snippet_is_escaped_text_with_only_our_marks() {
+        let raw = format!("<b>Refund</b> & {HIT_START}order{HIT_END} \"x\"");
+        assert_eq!(Snippet(raw).to_html(), "&lt;b&gt;Refund&lt;/b&gt; &amp; <mark>order</mark> &quot;x&quot;");
+    }
 
     #[test]
     fn operators_and_quotes_are_dropped_not_passed_to_the_engine() {

@@ -16,6 +16,7 @@ pub mod mail;
 pub mod person;
 pub mod principal;
 pub mod routing;
+pub mod search;
 pub mod standard;
 pub mod tags;
 pub mod ticket;

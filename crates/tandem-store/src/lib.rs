@@ -26,7 +26,6 @@ pub mod outbound;
 pub mod people;
 pub mod routing_rules;
 pub mod satisfaction;
-pub mod search;
 pub mod services;
 pub mod standards;
 pub mod targets;
@@ -39,3 +38,5 @@ pub use db::{Backend, Conn, ConnectOptions, Reader, Store, Tx};
 pub use error::StoreError;
 pub use json::JsonText;
 pub use ticket_list::{Cursor, TicketFilter, TicketOrder};
+/// The search-box parser, here too because the queries that use it live here.
+pub use tandem_domain::search;

@@ -31,12 +31,13 @@ pub mod standards;
 pub mod targets;
 pub mod teams;
 pub mod ticket_list;
+pub mod ticket_search;
 pub mod tickets;
 pub mod tokens;
 
 pub use db::{Backend, Conn, ConnectOptions, Reader, Store, Tx};
 pub use error::StoreError;
 pub use json::JsonText;
-pub use ticket_list::{Cursor, TicketFilter, TicketOrder};
 /// The search-box parser, here too because the queries that use it live here.
 pub use tandem_domain::search;
+pub use ticket_list::{Cursor, TicketFilter, TicketOrder};

@@ -66,7 +66,7 @@ pub async fn list(conn: Conn<'_>, filter: &TicketFilter, limit: u32) -> Result<V
     Ok(on_conn!(conn, c => bind_args!(sqlx::query_as::<_, TicketView>(text), args).fetch_all(&mut *c).await)?)
 }
 
-fn push_conditions(sql: &mut SqlBuf, filter: &TicketFilter) {
+pub(crate) fn push_conditions(sql: &mut SqlBuf, filter: &TicketFilter) {
     let text = |value: &str| Arg::Text(value.to_owned());
     if !filter.statuses.is_empty() {
         sql.push(" AND t.status IN ").bind_list(filter.statuses.iter().map(|status| text(status.as_str())));

@@ -149,6 +149,17 @@ pub async fn get(conn: Conn<'_>, id: TicketId) -> Result<Option<TicketView>, Sto
     Ok(on_conn!(conn, c => sqlx::query_as::<_, TicketView>(SQL).bind(id).fetch_optional(&mut *c).await)?)
 }
 
+/// The tickets with these ids (those that exist), in no particular order.
+pub async fn get_many(conn: Conn<'_>, ids: &[TicketId]) -> Result<Vec<TicketView>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = SqlBuf::new(concat!("SELECT ", view_columns!(), " FROM tickets t", view_joins!(), " WHERE t.id IN "));
+    sql.bind_list(ids.iter().map(|id| Arg::Int(id.0)));
+    let (text, args) = sql.sql();
+    Ok(on_conn!(conn, c => bind_args!(sqlx::query_as::<_, TicketView>(text), args).fetch_all(&mut *c).await)?)
+}
+
 /// Writes the whole state if the stored version is still `expected_version`. Returns the new
 /// version, or `None` when someone else changed the ticket first.
 pub async fn update(

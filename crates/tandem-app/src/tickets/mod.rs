@@ -9,6 +9,7 @@ mod merge;
 pub(crate) mod messages;
 pub(crate) mod plan;
 mod read;
+mod search;
 mod update;
 mod views;
 
@@ -17,6 +18,7 @@ pub use create::{NewTicket, PersonRef};
 pub use events::EventOut;
 pub use messages::{MessagePosted, NewMessage};
 pub use read::{ListScope, TicketQuery};
+pub use search::{SearchResults, SearchText, TicketHitOut};
 pub use update::{FollowerInput, MergeInput, TicketChanges};
 pub use views::{EmailDelivery, MessageOut, NamedRef, PersonSummary, TicketDetail, TicketOut, ViewKind, WaitingNotice};
 

@@ -147,23 +147,13 @@ impl App {
         page: PageRequest,
     ) -> Result<Page<TicketOut>, AppError> {
         let size = page.size(self.limits().max_page_size);
-        let scope = if principal.is_staff() { query.scope.unwrap_or_default() } else { ListScope::Requested };
-        let mut filter = filter_from(principal, &query)?;
+        let (scope, mut filter) = scoped_filter(principal, &query)?;
         filter.after = page
             .cursor
             .as_deref()
             .map(decode_cursor::<(Millis, i64)>)
             .transpose()?
             .map(|(updated_at, id)| Cursor { updated_at, id: TicketId(id) });
-        match scope {
-            ListScope::Work => restrict_to_work(principal, &mut filter),
-            ListScope::Requested => {
-                filter.customer_scope = Some(CustomerScope {
-                    person_id: principal.person_id,
-                    organization_id: principal.organization_id.filter(|_| principal.org_access),
-                });
-            }
-        }
         let mut reader = self.store().read().await?;
         let rows = ticket_list::list(reader.conn(), &filter, size + 1).await?;
         Ok(Page::from_rows(
@@ -182,7 +172,24 @@ impl App {
     }
 }
 
-fn member_view(principal: &Principal, team: TeamId) -> TicketAccess {
+/// The query's filters narrowed to what the principal may list: for staff their work (or, when
+/// asked, their own requests), for everyone else the tickets they asked for, receive or follow.
+pub(super) fn scoped_filter(principal: &Principal, query: &TicketQuery) -> Result<(ListScope, TicketFilter), AppError> {
+    let scope = if principal.is_staff() { query.scope.unwrap_or_default() } else { ListScope::Requested };
+    let mut filter = filter_from(principal, query)?;
+    match scope {
+        ListScope::Work => restrict_to_work(principal, &mut filter),
+        ListScope::Requested => {
+            filter.customer_scope = Some(CustomerScope {
+                person_id: principal.person_id,
+                organization_id: principal.organization_id.filter(|_| principal.org_access),
+            });
+        }
+    }
+    Ok((scope, filter))
+}
+
+pub(super) fn member_view(principal: &Principal, team: TeamId) -> TicketAccess {
     if principal.is_admin || principal.is_member_of(team) { TicketAccess::Agent } else { TicketAccess::Customer }
 }
 

@@ -82,6 +82,7 @@ pub fn router(options: &WebOptions) -> OpenApiRouter<AppState> {
         .routes(routes!(rules::list_rules, rules::create_rule))
         .routes(routes!(rules::update_rule, rules::delete_rule))
         .routes(routes!(tickets::list_tickets, tickets::create_ticket))
+        .routes(routes!(tickets::search_tickets))
         .routes(routes!(tickets::show_ticket, tickets::update_ticket))
         .routes(routes!(tickets::take_ticket))
         .routes(routes!(tickets::merge_ticket))

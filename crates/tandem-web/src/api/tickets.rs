@@ -6,7 +6,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use tandem_app::Page;
 use tandem_app::idempotency::IdempotencyKey;
 use tandem_app::tickets::{
-    EventOut, FollowerInput, MergeInput, NewTicket, TicketChanges, TicketDetail, TicketOut, TicketQuery,
+    EventOut, FollowerInput, MergeInput, NewTicket, SearchResults, SearchText, TicketChanges, TicketDetail, TicketOut,
+    TicketQuery,
 };
 use tandem_domain::{PersonId, TicketId};
 
@@ -34,6 +35,20 @@ pub async fn list_tickets(
     Query(page): Query<PageParams>,
 ) -> ApiResult<Json<Page<TicketOut>>> {
     Ok(Json(state.app.list_tickets(&principal, query, page.into()).await?))
+}
+
+/// Tickets whose subject or conversation holds every word of `q`, best first, among those the
+/// caller may list (the list's filters narrow further). Internal notes are searched only in an
+/// agent's own work; each hit carries its matching passage with the words in `<mark>`.
+#[utoipa::path(get, path = "/tickets/search", tag = "tickets", params(SearchText, TicketQuery),
+    responses((status = 200, body = SearchResults), (status = 422, body = ErrorBody)))]
+pub async fn search_tickets(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    Query(text): Query<SearchText>,
+    Query(query): Query<TicketQuery>,
+) -> ApiResult<Json<SearchResults>> {
+    Ok(Json(state.app.search_tickets(&principal, text, query).await?))
 }
 
 /// Open a ticket. Send an `Idempotency-Key` to make retries safe.

@@ -22,6 +22,7 @@ mod pages;
 mod portal_pages;
 mod robustness;
 mod routing;
+mod search;
 mod standards;
 mod standards_backlog;
 mod standards_edit;

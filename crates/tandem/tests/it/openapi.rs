@@ -22,6 +22,7 @@ async fn the_document_lists_every_api_route() {
         ("/api/v1/routing-rules", "post"),
         ("/api/v1/tickets", "get"),
         ("/api/v1/tickets", "post"),
+        ("/api/v1/tickets/search", "get"),
         ("/api/v1/tickets/{id}", "patch"),
         ("/api/v1/tickets/{id}/take", "post"),
         ("/api/v1/tickets/{id}/merge", "post"),

@@ -60,7 +60,7 @@ if $smoke; then
     for backend in "${backends[@]}"; do
         generate "$backend" smoke 200
         desk=(--token-file "$work/$backend-smoke.json")
-        "$bench" w1 "${desk[@]}" "${tandem[@]}" --creates 50 --replies 20 --fetches 50 --lists 20 --limit-seconds 1
+        "$bench" w1 "${desk[@]}" "${tandem[@]}" --creates 50 --replies 20 --fetches 50 --lists 20 --searches 10 --limit-seconds 1
         "$bench" scale "${desk[@]}" "${tandem[@]}" --requests 50 --starts 1
         "$bench" crash "${desk[@]}" "${tandem[@]}" --rounds 2 --min-ms 100 --max-ms 300
         "$bench" overload "${desk[@]}" "${tandem[@]}" --concurrency 64 --seconds 2

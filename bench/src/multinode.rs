@@ -268,8 +268,9 @@ mod tests {
     fn steps(created: &[(usize, i64)]) -> Steps {
         let created = created.iter().map(|&(node, ticket)| (Acked { node, ticket }, format!("t{ticket}"))).collect();
         let step = StepStats::new("x");
-        let (creates, replies, fetches, lists) = (step.clone(), step.clone(), step.clone(), step);
-        Steps { creates, replies, fetches, lists, created, replied: Vec::new() }
+        let (creates, replies, fetches, lists, searches) =
+            (step.clone(), step.clone(), step.clone(), step.clone(), step);
+        Steps { creates, replies, fetches, lists, searches, created, replied: Vec::new() }
     }
 
     #[test]

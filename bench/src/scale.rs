@@ -62,6 +62,34 @@ async fn page_steps(server: &Server, desk: &Arc<DeskFile>, args: &Args) -> Vec<c
     vec![queue, ticket]
 }
 
+/// Full-text search for one or two words of the seeded text, as the agent (their team's work), the
+/// admin (the whole desk) and a customer (their own requests, public messages only).
+async fn search_steps(server: &Server, desk: &Arc<DeskFile>, args: &Args) -> Vec<crate::stats::StepStats> {
+    let searchers = [
+        ("search: agent, team's tickets", desk.agent.token.clone(), 1),
+        ("search: admin, whole desk", desk.admin.token.clone(), 1),
+        ("search: admin, two words", desk.admin.token.clone(), 2),
+        ("search: customer, own requests", desk.customer.token.clone(), 1),
+    ];
+    let mut steps = Vec::new();
+    for (name, token, words) in searchers {
+        let (client, seed) = (server.client.clone(), args.seed);
+        let (stats, _) = run(name, Budget::Operations(args.requests), args.concurrency, move |n| {
+            let (client, token) = (client.clone(), token.clone());
+            let mut rng = Rng::new(seed ^ 0x5EA4C ^ n as u64);
+            let query: Vec<&str> = (0..words).map(|_| crate::words::word(&mut rng)).collect();
+            async move {
+                let path = format!("/api/v1/tickets/search?q={}", query.join("%20"));
+                let answer = success(client.get(Some(&token), &path).await)?;
+                Outcome::Ok((answer.status.as_u16(), ()))
+            }
+        })
+        .await;
+        steps.push(stats);
+    }
+    steps
+}
+
 pub async fn run_scale(args: Args) -> anyhow::Result<()> {
     let desk = Arc::new(DeskFile::read(&args.token_file)?);
     let database = Database::parse(&desk.database_url)?;
@@ -136,8 +164,9 @@ pub async fn run_scale(args: Args) -> anyhow::Result<()> {
     for step in page_steps(&server, &desk, &args).await {
         report.step(&step);
     }
-    report.missing("full-text search", "not implemented yet");
-    report.note("full-text search: Tandem has no search endpoint yet, so there is nothing to measure.");
+    for step in search_steps(&server, &desk, &args).await {
+        report.step(&step);
+    }
 
     let after = Memory::of(server.pid)?;
     server.stop().await?;

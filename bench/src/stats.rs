@@ -91,11 +91,6 @@ impl Report {
         self.rows.push(row);
     }
 
-    /// A step that could not be measured, with the reason in place of its figures.
-    pub fn missing(&mut self, name: &str, reason: &str) {
-        self.rows.push(vec![name.to_owned(), reason.to_owned(), "-".into(), "-".into(), "-".into(), "-".into()]);
-    }
-
     pub fn note(&mut self, line: impl Into<String>) {
         self.notes.push(line.into());
     }

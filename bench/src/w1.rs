@@ -46,6 +46,8 @@ pub struct Workload {
     pub fetches: usize,
     #[arg(long, default_value_t = 200)]
     pub lists: usize,
+    #[arg(long, default_value_t = 50)]
+    pub searches: usize,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
 }
@@ -63,14 +65,15 @@ pub struct Steps {
     pub replies: StepStats,
     pub fetches: StepStats,
     pub lists: StepStats,
+    pub searches: StepStats,
     /// Every acknowledged create with the subject it was sent with.
     pub created: Vec<(Acked, String)>,
     pub replied: Vec<Acked>,
 }
 
 impl Steps {
-    pub fn all(&self) -> [&StepStats; 4] {
-        [&self.creates, &self.replies, &self.fetches, &self.lists]
+    pub fn all(&self) -> [&StepStats; 5] {
+        [&self.creates, &self.replies, &self.fetches, &self.lists, &self.searches]
     }
 }
 
@@ -84,8 +87,6 @@ pub async fn run_w1(args: Args) -> anyhow::Result<()> {
     for step in steps.all() {
         report.step(step);
     }
-    report.missing("full-text search (50 words)", "not implemented yet");
-    report.note("full-text search: Tandem has no search endpoint yet, so the step is not run.");
 
     let memory = Memory::of(target.pid())?;
     target.close().await?;
@@ -107,7 +108,7 @@ pub async fn run_w1(args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Runs W1's creates, replies, fetches by id and queue lists, each at the workload's concurrency.
+/// Runs W1's creates, replies, fetches by id, queue lists and searches, each at the workload's concurrency.
 /// Request n of every step goes to node n % nodes.len(): one node takes them all, two nodes take
 /// alternate ones, so a split load is the same requests in the same order as the single-node run.
 pub async fn steps(nodes: Arc<[Client]>, desk: &DeskFile, workload: &Workload) -> anyhow::Result<Steps> {
@@ -165,6 +166,18 @@ pub async fn steps(nodes: Arc<[Client]>, desk: &DeskFile, workload: &Workload) -
         }
     })
     .await;
+    // One word of the seeded text per search, as the agent (whose work is the whole desk's queue).
+    let (shared, token) = (nodes.clone(), desk.agent.token.clone());
+    let (searches, _) =
+        run("full-text search (one word)", Budget::Operations(workload.searches), concurrency, move |n| {
+            let (client, token) = (shared[n % count].clone(), token.clone());
+            let word = words::word(&mut Rng::new(seed ^ 0x5EA ^ n as u64));
+            async move {
+                let answer = success(client.get(Some(&token), &format!("/api/v1/tickets/search?q={word}")).await)?;
+                Outcome::Ok((answer.status.as_u16(), ()))
+            }
+        })
+        .await;
     let replied = acked.into_iter().flatten().collect();
-    Ok(Steps { creates, replies, fetches, lists, created, replied })
+    Ok(Steps { creates, replies, fetches, lists, searches, created, replied })
 }

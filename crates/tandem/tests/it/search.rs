@@ -125,3 +125,34 @@ test_both! {
     }
 }
 }
+
+test_both! {
+    async fn the_console_search_page_marks_hits_for_staff_and_is_not_found_for_everyone_else(backend: TestBackend) {
+    use crate::pages::{Browser, text};
+    let desk = TestApp::demo(backend).await;
+    let (erin, casey, bea, admin) = (
+        desk.token("erin@example.com").await, desk.token("casey@harbor.example").await,
+        desk.token("bea@harbor.example").await, desk.token("admin@harbor.example").await,
+    );
+    let id = open(&desk, &erin, "Milk frother <b>squeals</b>", "It squeals at full steam.").await;
+    note(&desk, &casey, id, "Same fault as the okapi batch.", "internal").await;
+
+    let page = Browser::with_token(&desk, &casey).get("/agent/search?q=okapi").await;
+    assert_eq!(page.status, 200);
+    let html = text(&page);
+    assert!(html.contains(&format!("href=\"/agent/tickets/{id}\"")), "{html}");
+    assert!(html.contains("Same fault as the <mark>okapi</mark> batch"), "{html}");
+    assert!(html.contains("Milk frother ") && !html.contains("<b>"), "the subject is escaped: {html}");
+    let page = text(&Browser::with_token(&desk, &admin).get("/agent/search?q=squeals").await);
+    assert!(page.contains("<mark>squeals</mark>") && !page.contains("<b>squeals"), "{page}");
+    let nothing = text(&Browser::with_token(&desk, &casey).get("/agent/search?q=%22%22").await);
+    assert!(nothing.contains("role=\"alert\""), "only punctuation is explained: {nothing}");
+
+    for token in [&erin, &bea] {
+        assert_eq!(Browser::with_token(&desk, token).get("/agent/search?q=okapi").await.status, 404);
+    }
+    let anonymous = Browser::anonymous(&desk).get("/agent/search?q=okapi").await;
+    assert!(anonymous.status.is_redirection() || anonymous.status == 404, "{}", anonymous.status);
+    assert!(!text(&anonymous).contains("okapi"));
+}
+}

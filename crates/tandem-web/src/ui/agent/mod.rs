@@ -12,6 +12,7 @@ mod incidents;
 mod profile;
 mod queues;
 mod reply;
+mod search;
 mod targets;
 mod ticket;
 mod ticket_incident;
@@ -29,6 +30,7 @@ use crate::state::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/agent", get(queues::show))
+        .route("/agent/search", get(search::show))
         .route("/agent/tickets/{id}", get(ticket::show))
         // Replies carry attachments: the handler enforces the upload limit while it reads.
         .route("/agent/tickets/{id}/messages", post(reply::submit).layer(DefaultBodyLimit::disable()))

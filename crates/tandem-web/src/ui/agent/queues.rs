@@ -57,18 +57,19 @@ struct Tab {
     current: bool,
 }
 
+/// One ticket as a line of a list (queues, search results).
 #[derive(Debug)]
-struct Row {
-    id: i64,
-    subject: String,
-    requester: String,
-    status: &'static str,
-    status_label: &'static str,
-    priority: &'static str,
-    priority_label: &'static str,
-    team: String,
-    assignee: Option<String>,
-    updated: When,
+pub(super) struct Row {
+    pub(super) id: i64,
+    pub(super) subject: String,
+    pub(super) requester: String,
+    pub(super) status: &'static str,
+    pub(super) status_label: &'static str,
+    pub(super) priority: &'static str,
+    pub(super) priority_label: &'static str,
+    pub(super) team: String,
+    pub(super) assignee: Option<String>,
+    pub(super) updated: When,
 }
 
 #[derive(Template)]
@@ -196,7 +197,7 @@ fn notice(done: &str) -> Option<String> {
     }
 }
 
-fn row(now: Millis, ticket: TicketOut) -> Row {
+pub(super) fn row(now: Millis, ticket: TicketOut) -> Row {
     let priority = ticket.priority.unwrap_or(tandem_domain::Priority::Normal);
     Row {
         id: ticket.id.0,

@@ -156,3 +156,26 @@ test_both! {
     assert!(!text(&anonymous).contains("okapi"));
 }
 }
+
+test_both! {
+    async fn my_requests_searches_only_my_requests_and_never_their_notes(backend: TestBackend) {
+    use crate::pages::{Browser, text};
+    let desk = TestApp::demo(backend).await;
+    let (erin, olga, casey) = (
+        desk.token("erin@example.com").await, desk.token("olga@bayside.example").await,
+        desk.token("casey@harbor.example").await,
+    );
+    let id = open(&desk, &erin, "Tamper too small", "The tamper wobbles in the wombat basket.").await;
+    note(&desk, &casey, id, "Wombat basket is the 58 mm one; narwhal supplier.", "internal").await;
+
+    let found = text(&Browser::with_token(&desk, &erin).get("/portal/requests?q=wombat").await);
+    assert!(found.contains(&format!("/portal/requests/{id}")), "{found}");
+    let note_words = text(&Browser::with_token(&desk, &erin).get("/portal/requests?q=narwhal").await);
+    assert!(!note_words.contains(&format!("/portal/requests/{id}")), "an internal note's words find nothing: {note_words}");
+    assert!(note_words.contains("None of your requests holds all of these words."));
+    let other = text(&Browser::with_token(&desk, &olga).get("/portal/requests?q=wombat").await);
+    assert!(!other.contains(&format!("/portal/requests/{id}")) && !other.contains("Tamper too small"), "{other}");
+    let punctuation = text(&Browser::with_token(&desk, &erin).get("/portal/requests?q=%2A%2A").await);
+    assert!(punctuation.contains("role=\"alert\""), "{punctuation}");
+}
+}

@@ -9,6 +9,7 @@ mod error;
 mod page;
 mod time;
 
+pub mod articles;
 pub mod auth;
 pub mod catalog;
 pub mod chain;

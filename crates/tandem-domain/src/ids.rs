@@ -71,3 +71,11 @@ id_type!(
     /// One update on an incident, posted to its linked tickets.
     IncidentUpdateId
 );
+id_type!(
+    /// A help article: its live (published) copy and its history of versions.
+    ArticleId
+);
+id_type!(
+    /// A category of the help centre.
+    ArticleCategoryId
+);

@@ -7,6 +7,7 @@
 mod macros;
 
 pub mod access;
+pub mod article;
 pub mod audience;
 pub mod calendar;
 pub mod form;
@@ -23,6 +24,7 @@ pub mod ticket;
 pub mod validate;
 
 pub use access::{TicketAccess, TicketParties};
+pub use article::{ArticleAudience, Reaction};
 pub use audience::{Audience, TicketAudience};
 pub use form::{FieldDef, FieldKind, FormDef};
 pub use ids::*;

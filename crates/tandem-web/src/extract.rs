@@ -40,6 +40,25 @@ where
     }
 }
 
+/// The principal when the request carries a bearer token, `None` for a visitor without one (the
+/// public help centre). A wrong or expired token is still a 401: the caller meant to be someone.
+pub struct MaybeAuth(pub Option<Principal>);
+
+impl<S: Send + Sync> FromRequestParts<S> for MaybeAuth
+where
+    AppState: FromRef<S>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        if !parts.headers.contains_key(header::AUTHORIZATION) {
+            return Ok(MaybeAuth(None));
+        }
+        let Auth(principal) = Auth::from_request_parts(parts, state).await?;
+        Ok(MaybeAuth(Some(principal)))
+    }
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for BearerToken {
     type Rejection = ApiError;
 

@@ -1,6 +1,7 @@
 //! The REST API, `/api/v1`: each handler registered once with utoipa-axum, so the routes and the
 //! OpenAPI document cannot drift apart.
 
+mod articles;
 mod chain;
 mod feedback;
 pub mod health;
@@ -46,6 +47,7 @@ use crate::state::AppState;
         (name = "standards", description = "Business-hours calendars and service standards (SLAs and OLAs)"),
         (name = "email", description = "Mailboxes and the messages they received (admins)"),
         (name = "incidents", description = "Incidents that many tickets of both audiences are linked to (staff)"),
+        (name = "knowledge", description = "Help articles for each audience, their search, suggestions and deflections"),
     )
 )]
 struct ApiDoc;
@@ -115,6 +117,15 @@ pub fn router(options: &WebOptions) -> OpenApiRouter<AppState> {
         .routes(routes!(incidents::unlink_incident_ticket))
         .routes(routes!(incidents::post_update))
         .routes(routes!(incidents::solve_incident))
+        .routes(routes!(articles::list_articles, articles::create_article))
+        .routes(routes!(articles::suggest_articles))
+        .routes(routes!(articles::show_article, articles::update_article))
+        .routes(routes!(articles::publish_article))
+        .routes(routes!(articles::list_versions))
+        .routes(routes!(articles::deflect))
+        .routes(routes!(articles::react))
+        .routes(routes!(articles::draft_from_message))
+        .routes(routes!(articles::list_categories, articles::create_category))
         .merge(uploads);
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
 }

@@ -1,4 +1,4 @@
-//! The stylesheet and the small script, compiled into the binary (no build step, no CDN).
+//! The stylesheets and the two small scripts (shortcuts; article suggestions and links), compiled into the binary (no build step, no CDN).
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -10,6 +10,7 @@ const PORTAL_CSS: &str = include_str!("../../assets/portal.css");
 const AGENT_CSS: &str = include_str!("../../assets/agent.css");
 const ADMIN_CSS: &str = include_str!("../../assets/admin.css");
 const JS: &str = include_str!("../../assets/tandem.js");
+const ARTICLES_JS: &str = include_str!("../../assets/articles.js");
 
 pub async fn serve(Path(file): Path<String>) -> Response {
     let (body, content_type) = match file.as_str() {
@@ -18,6 +19,7 @@ pub async fn serve(Path(file): Path<String>) -> Response {
         "agent.css" => (AGENT_CSS, "text/css; charset=utf-8"),
         "admin.css" => (ADMIN_CSS, "text/css; charset=utf-8"),
         "tandem.js" => (JS, "text/javascript; charset=utf-8"),
+        "articles.js" => (ARTICLES_JS, "text/javascript; charset=utf-8"),
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
     let mut response = body.into_response();

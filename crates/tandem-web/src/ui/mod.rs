@@ -9,6 +9,7 @@ mod admin;
 mod agent;
 mod assets;
 mod error;
+mod help;
 mod layout;
 mod portal;
 mod session;
@@ -30,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/signin", get(signin::show).post(signin::submit))
         .route("/signout", post(signin::sign_out))
         .route("/assets/{file}", get(assets::serve))
+        .merge(help::routes())
         .merge(portal::routes())
         .merge(agent::routes())
         .merge(admin::routes())
@@ -44,9 +46,9 @@ async fn home(viewer: Option<Viewer>) -> Redirect {
     }
 }
 
-/// The Content-Security-Policy of every page: our own styles and script only, forms only to us,
-/// never framed.
-const PAGE_POLICY: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; \
+/// The Content-Security-Policy of every page: our own styles and script only, forms and fetches
+/// (article suggestions) only to us, never framed.
+const PAGE_POLICY: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; connect-src 'self'; \
      form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// Renders a page with the page security policy.

@@ -4,6 +4,7 @@
 
 mod admin_pages;
 mod agent_pages;
+mod articles;
 mod binary;
 mod browser;
 mod catalog;
@@ -12,6 +13,7 @@ mod concurrency;
 mod demo_walk;
 mod directory;
 mod feedback;
+mod help_pages;
 mod incident_pages;
 mod incidents;
 mod jobs;

@@ -189,12 +189,13 @@ async fn sqlite_and_postgres_migrate_to_the_same_schema() {
     // Full-text search is each engine's own (FTS5 tables, tsvector columns): compared apart.
     let lite_search = take_full_text(&mut lite);
     let pg_search = take_full_text(&mut pg);
-    for engine_object in ["table ticket_search", "table message_search"] {
+    for engine_object in ["table ticket_search", "table message_search", "table article_search"] {
         assert!(lite_search.contains(engine_object), "SQLite lacks {engine_object}: {lite_search:#?}");
     }
     for engine_object in [
         "index tickets_subject_search on tickets (subject_search)",
         "index messages_body_search on messages (body_search)",
+        "index articles_content_search on articles (content_search)",
     ] {
         assert!(pg_search.contains(engine_object), "PostgreSQL lacks {engine_object}: {pg_search:#?}");
     }
@@ -212,15 +213,16 @@ async fn sqlite_and_postgres_migrate_to_the_same_schema() {
 
     // The comparison saw the whole schema, not two empty sets.
     let count = |prefix: &str| lite.iter().filter(|fact| fact.starts_with(prefix)).count();
-    assert_eq!(count("table "), 30, "{lite:#?}");
+    assert_eq!(count("table "), 35, "{lite:#?}");
     assert!(count("column ") > 120, "{}", count("column "));
     assert!(count("index ") >= 29, "{}", count("index "));
-    assert_eq!(count("unique "), 10, "{lite:#?}");
-    assert_eq!(count("primary key "), 30);
+    assert_eq!(count("unique "), 12, "{lite:#?}");
+    assert_eq!(count("primary key "), 35);
     assert!(count("foreign key ") >= 25, "{}", count("foreign key "));
     assert!(lite.contains("index tickets_team_status on tickets (team_id, status, updated_at, id)"), "{lite:#?}");
     assert!(lite.contains("unique people (email)"));
     assert!(lite.contains("column tickets.recipient_id integer null"));
     assert!(lite.contains("column tickets.id integer not null"));
     assert!(lite.contains("primary key idempotency_keys (person_id, idem_key)"));
+    assert!(lite.contains("primary key article_versions (article_id, number)"));
 }

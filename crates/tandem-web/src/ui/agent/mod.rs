@@ -2,6 +2,8 @@
 //! and edit a ticket beside the requester's profile and history. Staff only: everyone else gets
 //! the same "not found" page a missing ticket gets, as the API answers them.
 
+mod article_editor;
+mod articles;
 mod ask;
 mod chain;
 mod edit;
@@ -47,6 +49,12 @@ pub fn routes() -> Router<AppState> {
         .route("/agent/incidents/{id}/tickets/{ticket}/unlink", post(incident::unlink))
         .route("/agent/incidents/{id}/updates", post(incident::post_update))
         .route("/agent/incidents/{id}/solve", post(incident::solve))
+        .route("/agent/articles", get(articles::show))
+        .route("/agent/articles/new", get(article_editor::new_form).post(article_editor::create))
+        .route("/agent/articles/{id}", get(article_editor::show).post(article_editor::save))
+        .route("/agent/articles/{id}/publish", post(article_editor::publish))
+        .route("/agent/article-links", get(articles::links))
+        .route("/agent/tickets/{id}/article-draft", post(articles::draft_from_message))
 }
 
 /// Only agents and admins work the console.

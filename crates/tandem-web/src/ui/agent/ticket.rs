@@ -143,6 +143,7 @@ pub(super) struct Drafts {
 
 #[derive(Debug)]
 pub(super) struct MessageRow {
+    id: i64,
     internal: bool,
     from_requester: bool,
     author: String,
@@ -305,6 +306,7 @@ fn email_line(email: &EmailDelivery) -> (&'static str, String) {
 fn message_row(now: Millis, message: &MessageOut, requester: Option<PersonId>) -> MessageRow {
     let author_id = message.author.as_ref().and_then(|author| author.id);
     MessageRow {
+        id: message.id.0,
         internal: message.visibility == MessageVisibility::Internal,
         from_requester: author_id.is_some() && author_id == requester,
         author: message.author.as_ref().map_or_else(|| "Tandem".to_owned(), |author| author.name.clone()),

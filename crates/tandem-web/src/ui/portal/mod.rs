@@ -3,7 +3,7 @@
 //! visiting it act as requesters too (see [`customer_face`]).
 //!
 //! Routes: the home page (here), a service's request form (`service_form.rs`), "My requests"
-//! (`requests.rs`), one request with its public conversation (`request_page.rs`) and downloads of
+//! (`requests.rs`), articles suggested while a request is typed (`suggestions.rs`), one request with its public conversation (`request_page.rs`) and downloads of
 //! attachments (`files.rs`). Forms with files are read by `form_post.rs`.
 
 mod files;
@@ -11,6 +11,7 @@ mod form_post;
 mod request_page;
 mod requests;
 mod service_form;
+mod suggestions;
 
 use askama::Template;
 use axum::Router;
@@ -36,6 +37,8 @@ pub fn routes() -> Router<AppState> {
             "/portal/services/{slug}",
             get(service_form::show).post(service_form::submit).layer(DefaultBodyLimit::disable()),
         )
+        .route("/portal/suggestions", get(suggestions::fragment))
+        .route("/portal/services/{slug}/solved", post(suggestions::solved))
         .route("/portal/requests", get(requests::list))
         .route("/portal/requests/{id}", get(request_page::show))
         .route("/portal/requests/{id}/reply", post(request_page::reply).layer(DefaultBodyLimit::disable()))

@@ -19,6 +19,7 @@ mod shortcuts;
 mod signin;
 mod standards;
 mod status_priority;
+mod suggestions;
 
 use std::net::SocketAddr;
 

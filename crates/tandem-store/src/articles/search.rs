@@ -1,0 +1,92 @@
+//! Full-text search over the articles' live copies: the one place articles' SQL forks by backend
+//! (listed in docs/storage.md). SQLite asks the FTS5 table `article_search` (ranked by `bm25`,
+//! the title weighted above the body); PostgreSQL the `content_search` tsvector column through
+//! its GIN index (ranked by `ts_rank`, title weight A, body B). Both cut a snippet of the body
+//! with hits between [`HIT_START`](tandem_domain::search::HIT_START) and [`HIT_END`](tandem_domain::search::HIT_END).
+//!
+//! The reader's audiences are part of the query: a result, and so its snippet, exists only for
+//! an article the reader may read. Drafts are not in the index at all (only the live copy is).
+
+use tandem_domain::search::{SearchTerms, Snippet};
+use tandem_domain::{ArticleAudience, ArticleCategoryId, ArticleId};
+
+use super::audience_args;
+use crate::{Conn, StoreError};
+
+/// One ranked result.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SearchHit {
+    pub id: ArticleId,
+    pub slug: String,
+    pub title: String,
+    pub category_id: ArticleCategoryId,
+    pub audience: ArticleAudience,
+    pub snippet: Snippet,
+}
+
+#[derive(sqlx::FromRow)]
+struct HitRow {
+    id: ArticleId,
+    slug: String,
+    title: String,
+    category_id: ArticleCategoryId,
+    audience: ArticleAudience,
+    snippet: String,
+}
+
+const SQLITE: &str = "SELECT a.id, a.slug, a.title, a.category_id, a.audience, \
+     snippet(article_search, 1, char(2), char(3), '…', 12) AS snippet \
+     FROM article_search JOIN articles a ON a.id = article_search.rowid \
+     WHERE article_search MATCH $1 AND a.audience IN ($2, $3, $4) \
+     ORDER BY bm25(article_search, 10.0, 1.0), a.id LIMIT $5";
+
+const POSTGRES: &str = "SELECT a.id, a.slug, a.title, a.category_id, a.audience, \
+     ts_headline('english', a.body, q.query, \
+       'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=24, MinWords=8, MaxFragments=1, FragmentDelimiter=…') \
+       AS snippet \
+     FROM articles a, to_tsquery('english', $1) AS q(query) \
+     WHERE a.content_search @@ q.query AND a.audience IN ($2, $3, $4) \
+     ORDER BY ts_rank(a.content_search, q.query) DESC, a.id LIMIT $5";
+
+/// The best `limit` published articles in `audiences` matching `terms`, best first.
+pub async fn search(
+    conn: Conn<'_>,
+    terms: &SearchTerms,
+    audiences: &[ArticleAudience],
+    limit: i64,
+) -> Result<Vec<SearchHit>, StoreError> {
+    let [first, second, third] = audience_args(audiences);
+    let rows = match conn {
+        Conn::Sqlite(c) => {
+            sqlx::query_as::<_, HitRow>(SQLITE)
+                .bind(terms.fts5())
+                .bind(first)
+                .bind(second)
+                .bind(third)
+                .bind(limit)
+                .fetch_all(&mut *c)
+                .await?
+        }
+        Conn::Postgres(c) => {
+            sqlx::query_as::<_, HitRow>(POSTGRES)
+                .bind(terms.tsquery())
+                .bind(first)
+                .bind(second)
+                .bind(third)
+                .bind(limit)
+                .fetch_all(&mut *c)
+                .await?
+        }
+    };
+    Ok(rows
+        .into_iter()
+        .map(|row| SearchHit {
+            id: row.id,
+            slug: row.slug,
+            title: row.title,
+            category_id: row.category_id,
+            audience: row.audience,
+            snippet: Snippet(row.snippet),
+        })
+        .collect())
+}

@@ -1,0 +1,42 @@
+// Help articles on the pages that use them: suggestions while a request's subject is typed, and
+// the "Insert article link" picker of the agent's reply box. Both pages work without it: the
+// suggestions are an extra, and an agent can paste an article's address by hand.
+(function () {
+  "use strict";
+  var WAIT_MS = 250;
+
+  // <input data-suggest="/portal/suggestions?service=x" data-suggest-into="id">: after a pause in
+  // typing, the fragment for the text so far replaces the contents of #id. An answer that
+  // arrives after a newer question was asked is dropped.
+  Array.prototype.forEach.call(document.querySelectorAll("[data-suggest]"), function (input) {
+    var into = document.getElementById(input.getAttribute("data-suggest-into"));
+    var timer = null;
+    var asked = 0;
+    function ask() {
+      var number = ++asked;
+      var url = input.getAttribute("data-suggest") + "&q=" + encodeURIComponent(input.value);
+      fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+        .then(function (response) { return response.ok ? response.text() : ""; })
+        .then(function (html) { if (number === asked) { into.innerHTML = html; } })
+        .catch(function () {});
+    }
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(ask, WAIT_MS);
+    });
+    if (input.value) { ask(); }
+  });
+
+  // A button with data-insert-link="<url>" inserts the address at the cursor of #data-into.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-insert-link]");
+    if (!button) { return; }
+    event.preventDefault();
+    var box = document.getElementById(button.getAttribute("data-into"));
+    var link = location.origin + button.getAttribute("data-insert-link");
+    var at = box.selectionStart || box.value.length;
+    box.value = box.value.slice(0, at) + link + box.value.slice(box.selectionEnd || at);
+    box.focus();
+    box.selectionStart = box.selectionEnd = at + link.length;
+  });
+})();

@@ -3,7 +3,7 @@
 //! reply never leads the customer to a page they cannot open.
 
 use tandem_domain::{ArticleAudience, Principal, TicketAccess, TicketAudience, TicketId};
-use tandem_store::articles::search;
+use tandem_store::articles::search::{self, Match};
 use tandem_domain::search::SearchTerms;
 
 use super::views::{ArticleSummary, hit_summary};
@@ -28,7 +28,7 @@ impl App {
             TicketAudience::Internal => &[ArticleAudience::Public, ArticleAudience::Employees],
         };
         let Some(terms) = SearchTerms::parse(text, true) else { return Ok(Vec::new()) };
-        let hits = search::search(reader.conn(), &terms, audiences, MAX_LINKS).await?;
+        let hits = search::search(reader.conn(), &terms, Match::All, audiences, MAX_LINKS).await?;
         let names = tandem_store::articles::categories::list(reader.conn()).await?;
         Ok(hits.into_iter().map(|hit| hit_summary(hit, &names)).collect())
     }

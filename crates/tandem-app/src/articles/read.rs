@@ -4,7 +4,8 @@
 use serde::Deserialize;
 use tandem_domain::{ArticleCategoryId, ArticleId, Principal};
 use tandem_store::Conn;
-use tandem_store::articles::{self, ArticleRow, categories, feedback, search};
+use tandem_store::articles::search::{self, Match};
+use tandem_store::articles::{self, ArticleRow, categories, feedback};
 use tandem_domain::search::SearchTerms;
 
 use super::views::{
@@ -57,7 +58,7 @@ impl App {
         }
         let mut reader_conn = self.store().read().await?;
         if let Some(terms) = query.q.as_deref().and_then(|text| SearchTerms::parse(text, false)) {
-            let items = search_hits(reader_conn.conn(), reader, &terms, size.min(MAX_RESULTS)).await?;
+            let items = search_hits(reader_conn.conn(), reader, &terms, Match::All, size.min(MAX_RESULTS)).await?;
             return Ok(Page { items, next_cursor: None });
         }
         let before = page.cursor.as_deref().map(decode_cursor::<ArticleId>).transpose()?;
@@ -111,9 +112,10 @@ pub(super) async fn search_hits(
     mut conn: Conn<'_>,
     reader: Option<&Principal>,
     terms: &SearchTerms,
+    mode: Match,
     limit: u32,
 ) -> Result<Vec<ArticleSummary>, AppError> {
-    let hits = search::search(conn.reborrow(), terms, audiences(reader), i64::from(limit)).await?;
+    let hits = search::search(conn.reborrow(), terms, mode, audiences(reader), i64::from(limit)).await?;
     if hits.is_empty() {
         return Ok(Vec::new());
     }

@@ -1,7 +1,10 @@
 //! Suggestions while a request is typed: the few published articles of the reader's audiences
 //! that match the subject so far, the last word matching as a prefix ("pass" finds "password").
+//! All the words when they match together; otherwise any of them, best ranked first, since a
+//! subject is often a sentence whose every word no article holds.
 
 use tandem_domain::Principal;
+use tandem_store::articles::search::Match;
 use tandem_domain::search::SearchTerms;
 
 use super::read::search_hits;
@@ -19,6 +22,10 @@ impl App {
     ) -> Result<Vec<ArticleSummary>, AppError> {
         let Some(terms) = SearchTerms::parse(text, true) else { return Ok(Vec::new()) };
         let mut conn = self.store().read().await?;
-        search_hits(conn.conn(), reader, &terms, MAX_SUGGESTIONS).await
+        let all = search_hits(conn.conn(), reader, &terms, Match::All, MAX_SUGGESTIONS).await?;
+        if !all.is_empty() {
+            return Ok(all);
+        }
+        search_hits(conn.conn(), reader, &terms, Match::Any, MAX_SUGGESTIONS).await
     }
 }

@@ -6,12 +6,23 @@
 //!
 //! The reader's audiences are part of the query: a result, and so its snippet, exists only for
 //! an article the reader may read. Drafts are not in the index at all (only the live copy is).
+//!
+//! A search matches all the words ([`Match::All`]), or any of them ([`Match::Any`]): suggestions
+//! fall back to "any" when a whole typed sentence ("my machine needs descaling") matches nothing
+//! as a whole; the rank still puts the articles with the most and rarest words first.
 
 use tandem_domain::search::{SearchTerms, Snippet};
 use tandem_domain::{ArticleAudience, ArticleCategoryId, ArticleId};
 
 use super::audience_args;
 use crate::{Conn, StoreError};
+
+/// Whether every word must match, or one is enough.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Match {
+    All,
+    Any,
+}
 
 /// One ranked result.
 #[derive(Clone, Debug, PartialEq)]
@@ -52,14 +63,19 @@ const POSTGRES: &str = "SELECT a.id, a.slug, a.title, a.category_id, a.audience,
 pub async fn search(
     conn: Conn<'_>,
     terms: &SearchTerms,
+    mode: Match,
     audiences: &[ArticleAudience],
     limit: i64,
 ) -> Result<Vec<SearchHit>, StoreError> {
     let [first, second, third] = audience_args(audiences);
+    let (fts5, tsquery) = match mode {
+        Match::All => (terms.fts5(), terms.tsquery()),
+        Match::Any => any_of(terms),
+    };
     let rows = match conn {
         Conn::Sqlite(c) => {
             sqlx::query_as::<_, HitRow>(SQLITE)
-                .bind(terms.fts5())
+                .bind(fts5)
                 .bind(first)
                 .bind(second)
                 .bind(third)
@@ -69,7 +85,7 @@ pub async fn search(
         }
         Conn::Postgres(c) => {
             sqlx::query_as::<_, HitRow>(POSTGRES)
-                .bind(terms.tsquery())
+                .bind(tsquery)
                 .bind(first)
                 .bind(second)
                 .bind(third)
@@ -89,4 +105,20 @@ pub async fn search(
             snippet: Snippet(row.snippet),
         })
         .collect())
+}
+
+/// The FTS5 and tsquery expressions for any of the words: the same words `SearchTerms` kept
+/// (letters and digits only, so nothing needs quoting beyond what it does), joined by OR, the last
+/// still a prefix when the all-words expression makes it one.
+fn any_of(terms: &SearchTerms) -> (String, String) {
+    let prefix = terms.fts5().ends_with('*');
+    let last = terms.words().len() - 1;
+    let mut fts5 = Vec::new();
+    let mut tsquery = Vec::new();
+    for (index, word) in terms.words().iter().enumerate() {
+        let star = index == last && prefix;
+        fts5.push(format!("\"{word}\"{}", if star { "*" } else { "" }));
+        tsquery.push(format!("{word}{}", if star { ":*" } else { "" }));
+    }
+    (fts5.join(" OR "), tsquery.join(" | "))
 }

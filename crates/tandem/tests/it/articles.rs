@@ -346,3 +346,38 @@ test_both! {
     assert_eq!(get(&desk, "/api/v1/articles?scope=editable", Some(erin)).await.json["items"], json!([]));
 }
 }
+
+test_both! {
+    async fn a_public_answer_becomes_a_draft_of_the_tickets_team_for_its_audience(backend: TestBackend) {
+    let desk = TestApp::demo(backend).await;
+    let (erin, casey, ivan, bea, admin) = (desk.token("erin@example.com").await, desk.token("casey@harbor.example").await,
+        desk.token("ivan@harbor.example").await, desk.token("bea@harbor.example").await, desk.token("admin@harbor.example").await);
+    let body = json!({"subject": "Milk steaming tips", "body": "How hot should the milk be?", "service": "order-problem",
+        "fields": {"order_number": "HB-7"}});
+    let ticket = desk.post("/api/v1/tickets", &erin, &body).await.json["ticket"]["id"].as_i64().unwrap();
+    let post = |visibility: &'static str, text: &'static str| {
+        let (desk, casey) = (&desk, &casey);
+        async move {
+            let sent = desk.post(&format!("/api/v1/tickets/{ticket}/messages"), casey, &json!({"body": text, "visibility": visibility})).await;
+            sent.json["message"]["id"].as_i64().unwrap_or_else(|| panic!("{:?}", sent.json))
+        }
+    };
+    let answer = post("public", "Around 60 °C: hot to the touch, never boiling.").await;
+    let note = post("internal", "She asked this before.").await;
+    let path = format!("/api/v1/tickets/{ticket}/article-drafts");
+    for (who, token, want) in [("ivan", &ivan, 404), ("bea", &bea, 404), ("erin", &erin, 403)] {
+        assert_eq!(desk.post(&path, token, &json!({"message_id": answer})).await.status, want, "{who}");
+    }
+    let from_note = desk.post(&path, &casey, &json!({"message_id": note})).await;
+    assert!(from_note.json["error"]["fields"]["message_id"].is_string(), "an internal note never becomes an article");
+    let drafted = desk.post(&path, &casey, &json!({"message_id": answer})).await;
+    assert_eq!(drafted.status, 201, "{:?}", drafted.json);
+    assert_eq!(drafted.json["draft"]["title"], "Milk steaming tips");
+    assert_eq!(drafted.json["draft"]["audience"], "public", "an external ticket's answer is for the public");
+    assert!(drafted.json["published"].is_null());
+    let id = drafted.json["id"].as_i64().unwrap();
+    assert_eq!(get(&desk, &format!("/api/v1/articles/{id}"), Some(&erin)).await.status, 404, "a draft until published");
+    let history = get(&desk, &format!("/api/v1/articles/{id}/versions"), Some(&admin)).await;
+    assert_eq!(history.json[0]["body"], "Around 60 °C: hot to the touch, never boiling.");
+}
+}

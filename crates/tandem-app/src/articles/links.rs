@@ -2,9 +2,9 @@
 //! ones for an external customer; public and employees' ones for an employee), so a link in a
 //! reply never leads the customer to a page they cannot open.
 
+use tandem_domain::search::SearchTerms;
 use tandem_domain::{ArticleAudience, Principal, TicketAccess, TicketAudience, TicketId};
 use tandem_store::articles::search::{self, Match};
-use tandem_domain::search::SearchTerms;
 
 use super::views::{ArticleSummary, hit_summary};
 use crate::{App, AppError};

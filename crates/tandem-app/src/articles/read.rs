@@ -2,11 +2,11 @@
 //! an editor's list with drafts and counts, one article by id or slug, and its version history.
 
 use serde::Deserialize;
+use tandem_domain::search::SearchTerms;
 use tandem_domain::{ArticleCategoryId, ArticleId, Principal};
 use tandem_store::Conn;
 use tandem_store::articles::search::{self, Match};
 use tandem_store::articles::{self, ArticleRow, categories, feedback};
-use tandem_domain::search::SearchTerms;
 
 use super::views::{
     ArticleStats, ArticleSummary, ArticleView, ReactionCounts, VersionOut, article_url, editor_summary, hit_summary,

@@ -4,8 +4,8 @@
 //! subject is often a sentence whose every word no article holds.
 
 use tandem_domain::Principal;
-use tandem_store::articles::search::Match;
 use tandem_domain::search::SearchTerms;
+use tandem_store::articles::search::Match;
 
 use super::read::search_hits;
 use super::views::ArticleSummary;

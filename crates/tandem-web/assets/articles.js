@@ -27,6 +27,25 @@
     if (input.value) { ask(); }
   });
 
+  // "This solved my problem" (data-solved="<url>", value = the article's id) sends the request form
+  // it sits in to <url> instead of filing it. It is a plain button, not a submit button, so that
+  // Enter in the subject (which presses the form's first submit button) still sends the request.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-solved]");
+    if (!button || !button.form) { return; }
+    event.preventDefault();
+    var form = button.form;
+    var article = document.createElement("input");
+    article.type = "hidden";
+    article.name = "article_id";
+    article.value = button.value;
+    form.appendChild(article);
+    form.action = button.getAttribute("data-solved");
+    form.method = "post";
+    form.enctype = "application/x-www-form-urlencoded";
+    form.submit();
+  });
+
   // A button with data-insert-link="<url>" inserts the address at the cursor of #data-into.
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-insert-link]");

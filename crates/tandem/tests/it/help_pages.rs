@@ -92,6 +92,7 @@ test_both! {
     assert!(form.contains("data-suggest=\"/portal/suggestions?service=order-problem\""), "{form}");
     let for_erin = erin.page("/portal/suggestions?service=order-problem&q=how%20to%20desc").await;
     assert!(for_erin.contains(DESCALE) && for_erin.contains("This solved my problem"), "{for_erin}");
+    assert!(!for_erin.contains("type=\"submit\""), "Enter in the subject must still press \"Send request\"");
     assert!(!erin.page("/portal/suggestions?service=order-problem&q=vpn").await.contains(VPN), "not hers");
     assert!(!erin.page("/portal/suggestions?service=order-problem&q=refund").await.contains(REFUNDS));
     assert!(bea.page("/portal/suggestions?service=till-or-laptop&q=vpn").await.contains(VPN));

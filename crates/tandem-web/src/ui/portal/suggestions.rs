@@ -1,8 +1,8 @@
 //! Articles suggested while a request is typed: `GET /portal/suggestions?q=…&service=…` answers
 //! an HTML fragment (fetched by `assets/articles.js` as the subject changes) with the matching
-//! articles the requester may read, each with "This solved my problem", a button that posts the
-//! request form itself here instead: the deflection is recorded for the article and the service,
-//! nothing is filed, and the requester is thanked.
+//! articles the requester may read, each with "This solved my problem", a button with which the
+//! script posts the request form itself here instead: the deflection is recorded for the article
+//! and the service, nothing is filed, and the requester is thanked.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};

@@ -115,8 +115,14 @@ pub(crate) fn push_conditions(sql: &mut SqlBuf, filter: &TicketFilter) {
 /// followed, organization). An `OR` of the same conditions defeats PostgreSQL's planner, which
 /// then walks every ticket by date looking for the customer's few.
 fn push_customer_scope(sql: &mut SqlBuf, scope: CustomerScope) {
+    sql.push(" AND t.id IN ");
+    push_customer_tickets(sql, scope);
+}
+
+/// `(SELECT id … UNION …)`: the ids of the tickets a customer may see.
+pub(crate) fn push_customer_tickets(sql: &mut SqlBuf, scope: CustomerScope) {
     let me = || Arg::Int(scope.person_id.0);
-    sql.push(" AND t.id IN (SELECT id FROM tickets WHERE requester_id = ").bind(me());
+    sql.push("(SELECT id FROM tickets WHERE requester_id = ").bind(me());
     sql.push(" UNION SELECT id FROM tickets WHERE recipient_id = ").bind(me());
     sql.push(" UNION SELECT ticket_id FROM ticket_followers WHERE person_id = ").bind(me());
     if let Some(organization) = scope.organization_id {

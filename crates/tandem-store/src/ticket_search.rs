@@ -11,7 +11,7 @@ use tandem_domain::search::{HIT_END, HIT_START, SearchTerms, Snippet};
 use tandem_domain::{MessageId, TicketId};
 
 use crate::sql::{Arg, SqlBuf};
-use crate::ticket_list::push_conditions;
+use crate::ticket_list::{push_conditions, push_customer_tickets};
 use crate::{Conn, StoreError, TicketFilter, bind_args, on_conn};
 
 /// How many of the newest matches, of subjects and of messages each, are ranked. The search walks
@@ -99,7 +99,24 @@ async fn candidates(
     if public_only && source == Source::Messages {
         sql.push(" AND m.visibility = 'public'");
     }
-    push_conditions(&mut sql, filter);
+    match (sqlite, filter.customer_scope) {
+        (true, Some(scope)) => {
+            // A customer's few tickets are tested against each match in one walk of the index (the
+            // unary `+` keeps SQLite from turning the set into one index lookup per row, which
+            // FTS5 answers by reading the word's whole list again each time). Joining each match
+            // to its ticket to test the scope instead would cost a B-tree lookup per match.
+            sql.push(match source {
+                Source::Subjects => " AND +ticket_search.rowid IN ",
+                Source::Messages => " AND +message_search.rowid IN (SELECT id FROM messages WHERE ticket_id IN ",
+            });
+            push_customer_tickets(&mut sql, scope);
+            if source == Source::Messages {
+                sql.push(")");
+            }
+            push_conditions(&mut sql, &TicketFilter { customer_scope: None, ..filter.clone() });
+        }
+        _ => push_conditions(&mut sql, filter),
+    }
     sql.push(match (sqlite, source) {
         (true, Source::Subjects) => " ORDER BY ticket_search.rowid DESC LIMIT ",
         (true, Source::Messages) => " ORDER BY message_search.rowid DESC LIMIT ",

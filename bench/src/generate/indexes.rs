@@ -33,8 +33,12 @@ pub async fn create(sink: &mut Sink, definitions: Vec<IndexDef>) -> anyhow::Resu
     if let Sink::Sqlite { connection, .. } = sink {
         let sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%fts5%'";
         let full_text: Vec<String> = sqlx::query_scalar(sql).fetch_all(&mut *connection).await?;
+        // `rebuild` leaves the index in many large segments, and every search opens each of them;
+        // `optimize` merges them into one, as a desk whose index has been kept merged has it.
         for table in full_text {
-            sink.execute(format!("INSERT INTO \"{table}\" (\"{table}\") VALUES ('rebuild')")).await?;
+            for command in ["rebuild", "optimize"] {
+                sink.execute(format!("INSERT INTO \"{table}\" (\"{table}\") VALUES ('{command}')")).await?;
+            }
         }
     }
     Ok(())

@@ -67,65 +67,110 @@ async fn candidates(
     filter: &TicketFilter,
     public_only: bool,
 ) -> Result<Vec<Candidate>, StoreError> {
-    let sqlite = matches!(conn, Conn::Sqlite(_));
-    let mut sql = match (sqlite, source) {
-        (true, Source::Subjects) => SqlBuf::new(
+    let sql = match conn {
+        Conn::Sqlite(_) if filter.customer_scope.is_some() => {
+            sqlite_customer_candidates(source, terms, filter, public_only)
+        }
+        Conn::Sqlite(_) => sqlite_candidates(source, terms, filter, public_only),
+        Conn::Postgres(_) => postgres_candidates(source, terms, filter, public_only),
+    };
+    let (text, args) = sql.sql();
+    Ok(on_conn!(conn, c => bind_args!(sqlx::query_as::<_, Candidate>(text), args).fetch_all(&mut *c).await)?)
+}
+
+/// Staff on SQLite: the index drives, newest match first, and each match is joined to its ticket to
+/// test the filter until enough pass. `CROSS JOIN` fixes that order: left free, SQLite may walk a
+/// team's tickets and ask FTS5 about each one, which reads the word's whole list (and computes
+/// bm25's statistics) again per ticket.
+fn sqlite_candidates(source: Source, terms: &SearchTerms, filter: &TicketFilter, public_only: bool) -> SqlBuf {
+    let mut sql = SqlBuf::new(match source {
+        Source::Subjects => {
             "SELECT t.id AS ticket_id, CAST(NULL AS BIGINT) AS message_id, -bm25(ticket_search) AS score \
-             FROM ticket_search JOIN tickets t ON t.id = ticket_search.rowid WHERE ticket_search MATCH ",
-        ),
-        (true, Source::Messages) => SqlBuf::new(
+             FROM ticket_search CROSS JOIN tickets t ON t.id = ticket_search.rowid WHERE ticket_search MATCH "
+        }
+        Source::Messages => {
             "SELECT m.ticket_id, m.id AS message_id, -bm25(message_search) AS score \
-             FROM message_search JOIN messages m ON m.id = message_search.rowid \
-             JOIN tickets t ON t.id = m.ticket_id WHERE message_search MATCH ",
-        ),
-        (false, Source::Subjects) => SqlBuf::new(
+             FROM message_search CROSS JOIN messages m ON m.id = message_search.rowid \
+             CROSS JOIN tickets t ON t.id = m.ticket_id WHERE message_search MATCH "
+        }
+    });
+    sql.bind(Arg::Text(terms.fts5()));
+    push_common(&mut sql, source, filter, public_only);
+    sql.push(match source {
+        Source::Subjects => " ORDER BY ticket_search.rowid DESC LIMIT ",
+        Source::Messages => " ORDER BY message_search.rowid DESC LIMIT ",
+    });
+    sql.bind(Arg::Int(i64::from(CANDIDATES)));
+    sql
+}
+
+/// A customer on SQLite: their own few tickets drive, and FTS5 is asked about each of their
+/// subjects and messages by rowid, so the cost follows what the customer may see, not how often
+/// the word occurs in the desk (walking a common word's matches to find a customer's few costs
+/// hundreds of milliseconds at a million tickets). bm25 would recompute its statistics over the
+/// whole index for every rowid asked about, so these matches are not scored: every one counts the
+/// same, a subject's twice, and the newest come first among equals.
+fn sqlite_customer_candidates(source: Source, terms: &SearchTerms, filter: &TicketFilter, public_only: bool) -> SqlBuf {
+    let mut sql = SqlBuf::new(match source {
+        Source::Subjects => {
+            "SELECT t.id AS ticket_id, CAST(NULL AS BIGINT) AS message_id, 1.0 AS score \
+             FROM tickets t CROSS JOIN ticket_search ON ticket_search.rowid = t.id WHERE ticket_search MATCH "
+        }
+        Source::Messages => {
+            "SELECT m.ticket_id, m.id AS message_id, 1.0 AS score \
+             FROM messages m CROSS JOIN tickets t ON t.id = m.ticket_id \
+             CROSS JOIN message_search ON message_search.rowid = m.id WHERE message_search MATCH "
+        }
+    });
+    sql.bind(Arg::Text(terms.fts5()));
+    match (source, filter.customer_scope) {
+        (Source::Messages, Some(scope)) => {
+            // The messages of the customer's tickets, found through the message index by ticket.
+            sql.push(" AND m.ticket_id IN ");
+            push_customer_tickets(&mut sql, scope);
+            push_common(&mut sql, source, &TicketFilter { customer_scope: None, ..filter.clone() }, public_only);
+        }
+        _ => push_common(&mut sql, source, filter, public_only),
+    }
+    sql.push(match source {
+        Source::Subjects => " ORDER BY t.id DESC LIMIT ",
+        Source::Messages => " ORDER BY m.id DESC LIMIT ",
+    });
+    sql.bind(Arg::Int(i64::from(CANDIDATES)));
+    sql
+}
+
+fn postgres_candidates(source: Source, terms: &SearchTerms, filter: &TicketFilter, public_only: bool) -> SqlBuf {
+    let mut sql = SqlBuf::new(match source {
+        Source::Subjects => {
             "SELECT t.id AS ticket_id, CAST(NULL AS BIGINT) AS message_id, \
              CAST(ts_rank(t.subject_search, to_tsquery('english', $1)) AS DOUBLE PRECISION) AS score \
-             FROM tickets t WHERE t.subject_search @@ to_tsquery('english', ",
-        ),
-        (false, Source::Messages) => SqlBuf::new(
+             FROM tickets t WHERE t.subject_search @@ to_tsquery('english', "
+        }
+        Source::Messages => {
             "SELECT m.ticket_id, m.id AS message_id, \
              CAST(ts_rank(m.body_search, to_tsquery('english', $1)) AS DOUBLE PRECISION) AS score \
-             FROM messages m JOIN tickets t ON t.id = m.ticket_id WHERE m.body_search @@ to_tsquery('english', ",
-        ),
-    };
-    // The terms are always the first argument: the PostgreSQL texts above name `$1` twice.
-    if sqlite {
-        sql.bind(Arg::Text(terms.fts5()));
-    } else {
-        sql.bind(Arg::Text(terms.tsquery())).push(")");
-    }
+             FROM messages m JOIN tickets t ON t.id = m.ticket_id WHERE m.body_search @@ to_tsquery('english', "
+        }
+    });
+    // The terms are the first argument: the texts above name `$1` twice.
+    sql.bind(Arg::Text(terms.tsquery())).push(")");
+    push_common(&mut sql, source, filter, public_only);
+    sql.push(match source {
+        Source::Subjects => " ORDER BY t.id DESC LIMIT ",
+        Source::Messages => " ORDER BY m.id DESC LIMIT ",
+    });
+    sql.bind(Arg::Int(i64::from(CANDIDATES)));
+    sql
+}
+
+/// What every candidate query tests of the match's ticket (and, for a message, its visibility).
+fn push_common(sql: &mut SqlBuf, source: Source, filter: &TicketFilter, public_only: bool) {
     sql.push(" AND t.merged_into_id IS NULL");
     if public_only && source == Source::Messages {
         sql.push(" AND m.visibility = 'public'");
     }
-    match (sqlite, filter.customer_scope) {
-        (true, Some(scope)) => {
-            // A customer's few tickets are tested against each match in one walk of the index (the
-            // unary `+` keeps SQLite from turning the set into one index lookup per row, which
-            // FTS5 answers by reading the word's whole list again each time). Joining each match
-            // to its ticket to test the scope instead would cost a B-tree lookup per match.
-            sql.push(match source {
-                Source::Subjects => " AND +ticket_search.rowid IN ",
-                Source::Messages => " AND +message_search.rowid IN (SELECT id FROM messages WHERE ticket_id IN ",
-            });
-            push_customer_tickets(&mut sql, scope);
-            if source == Source::Messages {
-                sql.push(")");
-            }
-            push_conditions(&mut sql, &TicketFilter { customer_scope: None, ..filter.clone() });
-        }
-        _ => push_conditions(&mut sql, filter),
-    }
-    sql.push(match (sqlite, source) {
-        (true, Source::Subjects) => " ORDER BY ticket_search.rowid DESC LIMIT ",
-        (true, Source::Messages) => " ORDER BY message_search.rowid DESC LIMIT ",
-        (false, Source::Subjects) => " ORDER BY t.id DESC LIMIT ",
-        (false, Source::Messages) => " ORDER BY m.id DESC LIMIT ",
-    });
-    sql.bind(Arg::Int(i64::from(CANDIDATES)));
-    let (text, args) = sql.sql();
-    Ok(on_conn!(conn, c => bind_args!(sqlx::query_as::<_, Candidate>(text), args).fetch_all(&mut *c).await)?)
+    push_conditions(sql, filter);
 }
 
 /// Each ticket scored by its best match (a subject's weighted), best first, ties to the newest.

@@ -89,10 +89,11 @@ pub async fn lock(conn: Conn<'_>, id: AnnouncementId) -> Result<bool, StoreError
 }
 
 /// Publishes a draft; `false` if it was published or withdrawn already.
-pub async fn publish(conn: Conn<'_>, id: AnnouncementId, now: Millis) -> Result<bool, StoreError> {
-    const SQL: &str = "UPDATE announcements SET published_at = $2, version = version + 1, updated_at = $2 \
-         WHERE id = $1 AND published_at IS NULL AND withdrawn_at IS NULL";
-    let done = on_conn!(conn, c => sqlx::query(SQL).bind(id).bind(now).execute(&mut *c).await.map(|done| done.rows_affected()))?;
+pub async fn publish(conn: Conn<'_>, id: AnnouncementId, by: PersonId, now: Millis) -> Result<bool, StoreError> {
+    const SQL: &str = "UPDATE announcements SET published_at = $2, published_by = $3, version = version + 1, \
+         updated_at = $2 WHERE id = $1 AND published_at IS NULL AND withdrawn_at IS NULL";
+    let done = on_conn!(conn, c => sqlx::query(SQL)
+        .bind(id).bind(now).bind(by).execute(&mut *c).await.map(|done| done.rows_affected()))?;
     Ok(done == 1)
 }
 

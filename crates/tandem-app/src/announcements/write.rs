@@ -93,7 +93,7 @@ impl App {
         if current.expires_at.is_some_and(|end| end <= now) {
             return Err(AppError::invalid("expires_at", "is past: move it or clear it before publishing"));
         }
-        if !announcements::publish(tx.conn(), id, now).await? {
+        if !announcements::publish(tx.conn(), id, principal.person_id, now).await? {
             return Err(AppError::conflict("already_published", "the announcement is published already"));
         }
         if current.email && self.outbound().is_some() {

@@ -16,7 +16,9 @@ CREATE TABLE announcements (
     email BOOLEAN NOT NULL,
     expires_at BIGINT,
     author_id BIGINT NOT NULL REFERENCES people (id),
+    -- Who published and who withdrew it (its author or an admin): the record of those actions.
     published_at BIGINT,
+    published_by BIGINT REFERENCES people (id),
     withdrawn_at BIGINT,
     withdrawn_by BIGINT REFERENCES people (id),
     version BIGINT NOT NULL,

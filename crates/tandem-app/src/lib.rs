@@ -9,6 +9,7 @@ mod error;
 mod page;
 mod time;
 
+pub mod announcements;
 pub mod articles;
 pub mod auth;
 pub mod catalog;

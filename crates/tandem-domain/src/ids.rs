@@ -79,3 +79,7 @@ id_type!(
     /// A category of the help centre.
     ArticleCategoryId
 );
+id_type!(
+    /// An announcement from leadership to every employee or one department.
+    AnnouncementId
+);

@@ -7,6 +7,7 @@
 mod macros;
 
 pub mod access;
+pub mod announcement;
 pub mod article;
 pub mod audience;
 pub mod calendar;
@@ -24,6 +25,7 @@ pub mod ticket;
 pub mod validate;
 
 pub use access::{TicketAccess, TicketParties};
+pub use announcement::AnnouncementStatus;
 pub use article::{ArticleAudience, Reaction};
 pub use audience::{Audience, TicketAudience};
 pub use form::{FieldDef, FieldKind, FormDef};

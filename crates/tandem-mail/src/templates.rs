@@ -45,6 +45,20 @@ pub struct Notification<'a> {
     pub link: &'a str,
 }
 
+/// News from leadership to an employee. The text part carries the Markdown as written; the HTML
+/// part renders it through [`crate::markdown_to_html`]'s allow-list, the only unescaped value.
+#[derive(Clone, Debug, Template)]
+#[template(path = "email/announcement.txt")]
+pub struct Announcement<'a> {
+    pub name: &'a str,
+    pub author: &'a str,
+    pub title: &'a str,
+    /// Markdown.
+    pub body: &'a str,
+    /// Where the employee reads it on the portal.
+    pub link: &'a str,
+}
+
 /// The HTML parts: the email's values under `email`, plus what the page layout needs.
 #[derive(Template)]
 #[template(path = "email/reply.html")]
@@ -68,6 +82,14 @@ struct NotificationHtml<'a> {
     title: &'a str,
 }
 
+#[derive(Template)]
+#[template(path = "email/announcement.html")]
+struct AnnouncementHtml<'a> {
+    email: &'a Announcement<'a>,
+    title: &'a str,
+    body_html: String,
+}
+
 impl Reply<'_> {
     pub fn rendered(&self) -> Result<Rendered, askama::Error> {
         let html = ReplyHtml { email: self, title: self.team, paragraphs: paragraphs(self.body) };
@@ -85,6 +107,13 @@ impl Acknowledgement<'_> {
 impl Notification<'_> {
     pub fn rendered(&self) -> Result<Rendered, askama::Error> {
         let html = NotificationHtml { email: self, title: self.headline };
+        Ok(Rendered { text: self.render()?, html: html.render()? })
+    }
+}
+
+impl Announcement<'_> {
+    pub fn rendered(&self) -> Result<Rendered, askama::Error> {
+        let html = AnnouncementHtml { email: self, title: self.title, body_html: crate::markdown_to_html(self.body) };
         Ok(Rendered { text: self.render()?, html: html.render()? })
     }
 }
@@ -147,6 +176,23 @@ mod tests {
         assert!(rendered.text.contains("\"<script>alert(1)</script>\" and given it the number #7"));
         assert!(!rendered.html.contains("<script>"));
         assert!(rendered.html.contains("#7"));
+    }
+
+    #[test]
+    fn an_announcement_renders_its_markdown_safely() {
+        let announcement = Announcement {
+            name: "Bea",
+            author: "Avery <Admin>",
+            title: "Summer <hours>",
+            body: "Stores open **earlier**.\n\n<script>alert(1)</script>",
+            link: "http://desk.example/portal/announcements/3",
+        };
+        let rendered = announcement.rendered().unwrap();
+        assert!(rendered.text.contains("Summer <hours>\n\nStores open **earlier**."), "{}", rendered.text);
+        assert!(rendered.html.contains("<strong>earlier</strong>"), "{}", rendered.html);
+        assert!(rendered.html.contains("Summer &#60;hours&#62;"), "{}", rendered.html);
+        assert!(rendered.html.contains("Avery &#60;Admin&#62;"), "{}", rendered.html);
+        assert!(!rendered.html.contains("<script>"), "{}", rendered.html);
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod error;
 mod json;
 mod sql;
 
+pub mod announcements;
 pub mod articles;
 pub mod attachments;
 pub mod events;

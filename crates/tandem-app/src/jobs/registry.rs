@@ -39,6 +39,7 @@ impl Registry {
             .with::<crate::standards::ScanStandards>()
             .with::<crate::standards::RefreshOpenTickets>()
             .with::<crate::incidents::DeliverIncidentUpdate>()
+            .with::<crate::announcements::SendAnnouncementEmails>()
             .with_effect::<crate::mail::SendEmail>()
     }
 

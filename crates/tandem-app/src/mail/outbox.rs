@@ -6,10 +6,12 @@
 //! Who gets what: the requester gets an agent's public replies and, when enabled, the
 //! acknowledgement of their new request; staff get notifications. Internal notes never reach
 //! this module. The sender is the ticket team's mailbox (the address customers already write to).
+//! Employees get the announcements meant for them, from the desk's default sender.
 
-use tandem_domain::{EmailKind, EmailStatus, MessageId, Millis, PersonId};
+use tandem_domain::{AnnouncementId, EmailKind, EmailStatus, MessageId, Millis, PersonId, TicketId};
 use tandem_mail::templates::{self, Rendered};
 use tandem_mail::{Outgoing, Party};
+use tandem_store::announcements::Recipient;
 use tandem_store::outbound::{self, NewOutbound};
 use tandem_store::people::{self, PersonRow};
 use tandem_store::tickets::TicketView;
@@ -116,9 +118,7 @@ struct Email {
     threaded: bool,
 }
 
-/// Composes the email with the ticket's threading headers and records it; queues its sending
-/// unless it is known up front that it cannot go (no sender address, an undeliverable recipient),
-/// in which case it is recorded as failed with the reason, for the agent to see.
+/// Composes the email with the ticket's threading headers and records it (see [`record`]).
 async fn queue(
     mut conn: Conn<'_>,
     outbound: &Outbound,
@@ -136,30 +136,124 @@ async fn queue(
     // It answers the customer's latest email; failing that, the desk's own latest.
     let answered = thread.iter().rev().find(|message| message.inbound).or(thread.last());
     let references: Vec<String> = thread.iter().map(|message| message.rfc_message_id.clone()).collect();
-    let domain = from.as_deref().and_then(|from| from.rsplit_once('@')).map_or("tandem.invalid", |(_, domain)| domain);
-    let message_id = format!("tandem.{}.{:016x}@{domain}", ticket.id.0, rand::random::<u64>());
-    let to = &recipient.fields.email;
-    let mut failure = match &from {
-        None => {
-            Some(format!("not sent: team \"{team}\" has no mailbox and no default sender address is set (mail.from)"))
-        }
-        Some(_) => inbound::undeliverable(conn.reborrow(), to)
-            .await?
-            .map(|(_, reason)| format!("not sent: mail to {to} was reported undeliverable ({reason})")),
-    };
-    let sender = Party { name: Some(team.to_owned()), email: from.clone().unwrap_or_default() };
-    let recipients = [Party { name: Some(recipient.fields.name.clone()), email: to.clone() }];
-    let composed = Outgoing {
-        from: &sender,
-        to: &recipients,
-        cc: &[],
+    let envelope = Envelope {
+        kind: email.kind,
+        ticket_id: Some(ticket.id),
+        message: email.message,
+        recipient: Party { name: Some(recipient.fields.name.clone()), email: recipient.fields.email.clone() },
+        recipient_id: recipient.id,
+        sender: Party { name: Some(team.to_owned()), email: from.unwrap_or_default() },
+        id_prefix: format!("tandem.{}", ticket.id.0),
         subject: &email.subject,
-        message_id: &message_id,
         in_reply_to: answered.map(|message| message.rfc_message_id.as_str()),
         references: &references,
         automatic: email.automatic,
-        date: now,
         body: &email.body,
+    };
+    let no_sender =
+        || format!("not sent: team \"{team}\" has no mailbox and no default sender address is set (mail.from)");
+    record(conn, envelope, no_sender, now).await
+}
+
+/// An announcement to one of its recipients, from the desk's default sender (an announcement
+/// belongs to no team's mailbox). Not threaded: a reply to it never becomes a ticket message.
+pub(crate) async fn queue_announcement(
+    conn: Conn<'_>,
+    outbound: &Outbound,
+    announcement: &AnnouncementEmail<'_>,
+    recipient: &Recipient,
+    now: Millis,
+) -> Result<(), AppError> {
+    let link = outbound.link(&format!("/portal/announcements/{}", announcement.id.0));
+    let body = templates::Announcement {
+        name: &recipient.name,
+        author: announcement.author,
+        title: announcement.title,
+        body: announcement.body,
+        link: &link,
+    }
+    .rendered()
+    .map_err(render_error)?;
+    let envelope = Envelope {
+        kind: EmailKind::Notification,
+        ticket_id: None,
+        message: None,
+        recipient: Party { name: Some(recipient.name.clone()), email: recipient.email.clone() },
+        recipient_id: recipient.id,
+        sender: Party {
+            name: Some(announcement.author.to_owned()),
+            email: outbound.settings.from.clone().unwrap_or_default(),
+        },
+        id_prefix: format!("tandem.announcement.{}", announcement.id.0),
+        subject: &format!("Announcement: {}", announcement.title),
+        in_reply_to: None,
+        references: &[],
+        automatic: true,
+        body: &body,
+    };
+    let no_sender = || "not sent: no default sender address is set (mail.from)".to_owned();
+    record(conn, envelope, no_sender, now).await
+}
+
+/// What an announcement's email says, the same for each recipient.
+pub(crate) struct AnnouncementEmail<'a> {
+    pub id: AnnouncementId,
+    pub title: &'a str,
+    /// Markdown.
+    pub body: &'a str,
+    pub author: &'a str,
+}
+
+/// One email with its parties and headers, before it is composed.
+struct Envelope<'a> {
+    kind: EmailKind,
+    ticket_id: Option<TicketId>,
+    message: Option<MessageId>,
+    recipient: Party,
+    recipient_id: PersonId,
+    /// An empty address: there is no one to send it as.
+    sender: Party,
+    /// The Message-ID's local part starts with it (what the email is about).
+    id_prefix: String,
+    subject: &'a str,
+    in_reply_to: Option<&'a str>,
+    references: &'a [String],
+    automatic: bool,
+    body: &'a Rendered,
+}
+
+/// Composes the email and records it in the outbox; queues its sending unless it is known up
+/// front that it cannot go (no sender address, an undeliverable recipient), in which case it is
+/// recorded as failed with the reason, for staff to see.
+async fn record(
+    mut conn: Conn<'_>,
+    envelope: Envelope<'_>,
+    no_sender: impl FnOnce() -> String,
+    now: Millis,
+) -> Result<(), AppError> {
+    let from = &envelope.sender.email;
+    let domain = from.rsplit_once('@').map_or("tandem.invalid", |(_, domain)| domain);
+    let message_id = format!("{}.{:016x}@{domain}", envelope.id_prefix, rand::random::<u64>());
+    let to = &envelope.recipient.email;
+    let mut failure = if from.is_empty() {
+        Some(no_sender())
+    } else {
+        inbound::undeliverable(conn.reborrow(), to)
+            .await?
+            .map(|(_, reason)| format!("not sent: mail to {to} was reported undeliverable ({reason})"))
+    };
+    let recipients = [envelope.recipient.clone()];
+    let composed = Outgoing {
+        from: &envelope.sender,
+        to: &recipients,
+        cc: &[],
+        subject: envelope.subject,
+        message_id: &message_id,
+        in_reply_to: envelope.in_reply_to,
+        references: envelope.references,
+        automatic: envelope.automatic,
+        date: now,
+        body: envelope.body,
     };
     let raw = match (&failure, tandem_mail::compose(&composed)) {
         (_, Ok(raw)) => raw,
@@ -170,14 +264,14 @@ async fn queue(
         (Some(_), Err(_)) => Vec::new(),
     };
     let row = NewOutbound {
-        kind: email.kind,
-        ticket_id: Some(ticket.id),
-        message_id: email.message,
-        recipient_id: Some(recipient.id),
-        envelope_from: from.as_deref().unwrap_or_default(),
+        kind: envelope.kind,
+        ticket_id: envelope.ticket_id,
+        message_id: envelope.message,
+        recipient_id: Some(envelope.recipient_id),
+        envelope_from: from,
         envelope_to: to,
         rfc_message_id: &message_id,
-        subject: &email.subject,
+        subject: envelope.subject,
         raw: &raw,
         status: if failure.is_some() { EmailStatus::Failed } else { EmailStatus::Queued },
         last_error: failure.as_deref(),

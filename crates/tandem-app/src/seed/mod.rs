@@ -3,6 +3,7 @@
 //!
 //! Every builder goes through the same use cases an admin would call, as that admin.
 
+mod announcements;
 mod articles;
 mod demo;
 mod incidents;

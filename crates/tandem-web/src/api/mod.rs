@@ -1,6 +1,7 @@
 //! The REST API, `/api/v1`: each handler registered once with utoipa-axum, so the routes and the
 //! OpenAPI document cannot drift apart.
 
+mod announcements;
 mod articles;
 mod chain;
 mod feedback;
@@ -48,6 +49,7 @@ use crate::state::AppState;
         (name = "email", description = "Mailboxes and the messages they received (admins)"),
         (name = "incidents", description = "Incidents that many tickets of both audiences are linked to (staff)"),
         (name = "knowledge", description = "Help articles for each audience, their search, suggestions and deflections"),
+        (name = "announcements", description = "News from admins and team leads to employees, with read receipts"),
     )
 )]
 struct ApiDoc;
@@ -126,6 +128,11 @@ pub fn router(options: &WebOptions) -> OpenApiRouter<AppState> {
         .routes(routes!(articles::react))
         .routes(routes!(articles::draft_from_message))
         .routes(routes!(articles::list_categories, articles::create_category))
+        .routes(routes!(announcements::list_announcements, announcements::create_announcement))
+        .routes(routes!(announcements::show_announcement, announcements::update_announcement))
+        .routes(routes!(announcements::publish_announcement))
+        .routes(routes!(announcements::withdraw_announcement))
+        .routes(routes!(announcements::mark_announcement_read))
         .merge(uploads);
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
 }

@@ -11,6 +11,8 @@ pub struct Layout {
     pub is_staff: bool,
     pub is_admin: bool,
     pub is_employee: bool,
+    /// Admins and team leads: they write announcements.
+    pub may_announce: bool,
     pub csrf: String,
     /// The section the page belongs to, for `aria-current` in the navigation.
     pub section: &'static str,
@@ -30,6 +32,7 @@ impl Layout {
             is_staff: principal.is_staff(),
             is_admin: principal.is_admin,
             is_employee: principal.kind == tandem_domain::PersonKind::Employee,
+            may_announce: tandem_domain::announcement::may_announce(principal),
             csrf: viewer.csrf.clone(),
             section,
             notice: None,

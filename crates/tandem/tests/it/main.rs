@@ -4,6 +4,8 @@
 
 mod admin_pages;
 mod agent_pages;
+mod announcement_pages;
+mod announcements;
 mod articles;
 mod binary;
 mod browser;

@@ -1,7 +1,10 @@
 //! The agent console: queues to work from, and the ticket page where agents answer, note, take
 //! and edit a ticket beside the requester's profile and history. Staff only: everyone else gets
-//! the same "not found" page a missing ticket gets, as the API answers them.
+//! the same "not found" page a missing ticket gets, as the API answers them. Announcements
+//! (`announcements.rs`, `announcement_editor.rs`) are for admins and team leads.
 
+mod announcement_editor;
+mod announcements;
 mod article_editor;
 mod articles;
 mod ask;
@@ -55,6 +58,11 @@ pub fn routes() -> Router<AppState> {
         .route("/agent/articles/{id}/publish", post(article_editor::publish))
         .route("/agent/article-links", get(articles::links))
         .route("/agent/tickets/{id}/article-draft", post(articles::draft_from_message))
+        .route("/agent/announcements", get(announcements::show))
+        .route("/agent/announcements/new", get(announcement_editor::new_form).post(announcement_editor::create))
+        .route("/agent/announcements/{id}", get(announcement_editor::show).post(announcement_editor::save))
+        .route("/agent/announcements/{id}/publish", post(announcement_editor::publish))
+        .route("/agent/announcements/{id}/withdraw", post(announcement_editor::withdraw))
 }
 
 /// Only agents and admins work the console.

@@ -3,9 +3,11 @@
 //! visiting it act as requesters too (see [`customer_face`]).
 //!
 //! Routes: the home page (here), a service's request form (`service_form.rs`), "My requests"
-//! (`requests.rs`), articles suggested while a request is typed (`suggestions.rs`), one request with its public conversation (`request_page.rs`) and downloads of
-//! attachments (`files.rs`). Forms with files are read by `form_post.rs`.
+//! (`requests.rs`), announcements for employees (`announcements.rs`), articles suggested while a
+//! request is typed (`suggestions.rs`), one request with its public conversation (`request_page.rs`)
+//! and downloads of attachments (`files.rs`). Forms with files are read by `form_post.rs`.
 
+mod announcements;
 mod files;
 mod form_post;
 mod request_page;
@@ -45,6 +47,8 @@ pub fn routes() -> Router<AppState> {
         .route("/portal/requests/{id}/solve", post(request_page::solve))
         .route("/portal/requests/{id}/rate", post(request_page::rate))
         .route("/files/{id}", get(files::download))
+        .route("/portal/announcements", get(announcements::list))
+        .route("/portal/announcements/{id}", get(announcements::show))
 }
 
 /// How many of the viewer's requests the home page lists.
@@ -57,6 +61,7 @@ struct HomePage {
     services: Vec<ServiceView>,
     requests: Vec<RequestRow>,
     show_requester: bool,
+    announcements: Vec<announcements::Item>,
 }
 
 /// The services the viewer may request, as they would ask for them, and their latest requests.
@@ -65,11 +70,13 @@ async fn home(State(state): State<AppState>, viewer: Viewer) -> Result<Response,
     let services = state.app.list_services(&face, ServiceQuery::default()).await?;
     let latest = PageRequest { limit: Some(LATEST_ON_HOME), cursor: None };
     let requests = state.app.list_tickets(&face, requested(), latest).await?;
+    let announcements = announcements::for_home(&state, &viewer.principal).await?;
     Ok(html(&HomePage {
         layout: Layout::for_viewer(&viewer, "portal"),
         services,
         requests: requests.items.into_iter().map(RequestRow::from).collect(),
         show_requester: viewer.principal.org_access,
+        announcements,
     }))
 }
 

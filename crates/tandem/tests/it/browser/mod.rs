@@ -9,6 +9,7 @@ mod page;
 mod shots;
 
 mod admin;
+mod announcements;
 mod catalog;
 mod chain;
 mod csrf;

@@ -1,6 +1,8 @@
 //! The email channel, inbound: mailboxes (admins only), ingesting raw messages (new tickets,
-//! threading, exactly once, noise and poison), and the shared corpus of real messages.
+//! threading, exactly once, noise and poison), and the shared corpus of real messages; outbound
+//! replies, notifications and announcements against a real SMTP server.
 
+mod announcements;
 mod command;
 mod corpus;
 mod dovecot;

@@ -42,20 +42,16 @@ impl SearchTerms {
     /// An FTS5 `MATCH` expression: every word quoted (so none is read as an operator), joined by
     /// the implicit AND, the last one with `*` when it is a prefix.
     pub fn fts5(&self) -> String {
+        self.fts5_words().collect::<Vec<_>>().join(" ")
+    }
+
+    /// Each word alone as an FTS5 `MATCH` expression, as [`Self::fts5`] writes it.
+    pub fn fts5_words(&self) -> impl Iterator<Item = String> + '_ {
         let last = self.words.len() - 1;
-        let mut expr = String::new();
-        for (index, word) in self.words.iter().enumerate() {
-            if index > 0 {
-                expr.push(' ');
-            }
-            expr.push('"');
-            expr.push_str(word);
-            expr.push('"');
-            if index == last && self.prefix_last {
-                expr.push('*');
-            }
-        }
-        expr
+        self.words.iter().enumerate().map(move |(index, word)| {
+            let star = if index == last && self.prefix_last { "*" } else { "" };
+            format!("\"{word}\"{star}")
+        })
     }
 
     /// A PostgreSQL `to_tsquery` text: the words joined by `&`, the last with `:*` when it is a

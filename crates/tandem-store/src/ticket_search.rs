@@ -49,9 +49,37 @@ pub async fn search(
     public_only: bool,
     limit: usize,
 ) -> Result<Vec<TicketHit>, StoreError> {
-    let subjects = candidates(conn.reborrow(), Source::Subjects, terms, filter, public_only).await?;
-    let messages = candidates(conn, Source::Messages, terms, filter, public_only).await?;
+    let ranked = match conn {
+        Conn::Sqlite(ref mut c) if filter.customer_scope.is_none() => every_word_is_rare(c, terms).await?,
+        _ => true,
+    };
+    let subjects = candidates(conn.reborrow(), Source::Subjects, terms, filter, public_only, ranked).await?;
+    let messages = candidates(conn, Source::Messages, terms, filter, public_only, ranked).await?;
     Ok(rank(subjects, messages, limit))
+}
+
+/// More messages than this holding one word make it too common to rank by on SQLite: bm25 weighs
+/// each word by reading every one of its matches, which for a word in a fifth of five million
+/// messages costs 100–200 ms, while such a word's weight is close to nothing. Searches with one go
+/// without bm25: every match counts the same and the newest come first (a subject's still twice).
+pub const RANKED_WORD_LIMIT: i64 = 20_000;
+
+/// Whether no word of the search is found in more than [`RANKED_WORD_LIMIT`] messages; each count
+/// stops there, so asking costs a fraction of a millisecond per word.
+async fn every_word_is_rare(conn: &mut sqlx::SqliteConnection, terms: &SearchTerms) -> Result<bool, StoreError> {
+    for word in terms.fts5_words() {
+        let found: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM (SELECT 1 FROM message_search WHERE message_search MATCH $1 LIMIT $2)",
+        )
+        .bind(word)
+        .bind(RANKED_WORD_LIMIT + 1)
+        .fetch_one(&mut *conn)
+        .await?;
+        if found > RANKED_WORD_LIMIT {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -66,12 +94,13 @@ async fn candidates(
     terms: &SearchTerms,
     filter: &TicketFilter,
     public_only: bool,
+    ranked: bool,
 ) -> Result<Vec<Candidate>, StoreError> {
     let sql = match conn {
         Conn::Sqlite(_) if filter.customer_scope.is_some() => {
             sqlite_customer_candidates(source, terms, filter, public_only)
         }
-        Conn::Sqlite(_) => sqlite_candidates(source, terms, filter, public_only),
+        Conn::Sqlite(_) => sqlite_candidates(source, terms, filter, public_only, ranked),
         Conn::Postgres(_) => postgres_candidates(source, terms, filter, public_only),
     };
     let (text, args) = sql.sql();
@@ -82,15 +111,27 @@ async fn candidates(
 /// test the filter until enough pass. `CROSS JOIN` fixes that order: left free, SQLite may walk a
 /// team's tickets and ask FTS5 about each one, which reads the word's whole list (and computes
 /// bm25's statistics) again per ticket.
-fn sqlite_candidates(source: Source, terms: &SearchTerms, filter: &TicketFilter, public_only: bool) -> SqlBuf {
-    let mut sql = SqlBuf::new(match source {
+fn sqlite_candidates(
+    source: Source,
+    terms: &SearchTerms,
+    filter: &TicketFilter,
+    public_only: bool,
+    ranked: bool,
+) -> SqlBuf {
+    let mut sql = SqlBuf::new(match (source, ranked) {
+        (Source::Subjects, true) => {
+            "SELECT t.id AS ticket_id, CAST(NULL AS BIGINT) AS message_id, -bm25(ticket_search) AS score "
+        }
+        (Source::Subjects, false) => "SELECT t.id AS ticket_id, CAST(NULL AS BIGINT) AS message_id, 1.0 AS score ",
+        (Source::Messages, true) => "SELECT m.ticket_id, m.id AS message_id, -bm25(message_search) AS score ",
+        (Source::Messages, false) => "SELECT m.ticket_id, m.id AS message_id, 1.0 AS score ",
+    });
+    sql.push(match source {
         Source::Subjects => {
-            "SELECT t.id AS ticket_id, CAST(NULL AS BIGINT) AS message_id, -bm25(ticket_search) AS score \
-             FROM ticket_search CROSS JOIN tickets t ON t.id = ticket_search.rowid WHERE ticket_search MATCH "
+            "FROM ticket_search CROSS JOIN tickets t ON t.id = ticket_search.rowid WHERE ticket_search MATCH "
         }
         Source::Messages => {
-            "SELECT m.ticket_id, m.id AS message_id, -bm25(message_search) AS score \
-             FROM message_search CROSS JOIN messages m ON m.id = message_search.rowid \
+            "FROM message_search CROSS JOIN messages m ON m.id = message_search.rowid \
              CROSS JOIN tickets t ON t.id = m.ticket_id WHERE message_search MATCH "
         }
     });

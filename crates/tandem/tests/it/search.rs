@@ -179,3 +179,36 @@ test_both! {
     assert!(punctuation.contains("role=\"alert\""), "{punctuation}");
 }
 }
+
+test_both! {
+    async fn a_word_too_common_to_weigh_ranks_newest_first_on_sqlite_and_by_relevance_elsewhere(backend: TestBackend) {
+    let desk = TestApp::demo(backend).await;
+    let (erin, casey) = (desk.token("erin@example.com").await, desk.token("casey@harbor.example").await);
+    // A ticket whose conversation makes "rattling" common: more messages hold it than SQLite
+    // weighs with bm25. They are older than the two tickets compared below.
+    let common = open(&desk, &erin, "Noisy machines", "Let me list them.").await;
+    let filler = format!(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i <= {limit}) \
+         INSERT INTO messages (ticket_id, author_id, visibility, channel, body, created_at) \
+         SELECT {common}, NULL, 'public', 'api', 'another rattling machine', 1 FROM n",
+        limit = tandem_store::ticket_search::RANKED_WORD_LIMIT,
+    );
+    let mut tx = desk.db.store.begin().await.unwrap();
+    tandem_store::on_conn!(tx.conn(), c => sqlx::query(sqlx::AssertSqlSafe(filler)).execute(&mut *c).await.map(|done| done.rows_affected()))
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let loud = open(&desk, &erin, "Grinder", "Rattling, rattling, rattling: zebrawood zebrawood zebrawood.").await;
+    let passing = open(&desk, &erin, "Kettle", "It hums, and the lid is rattling a little; zebrawood handle, long words here.").await;
+
+    // A rare word is weighed on both backends: the conversation saying it three times ranks first.
+    assert_eq!(ids(&search(&desk, &casey, "q=zebrawood").await), vec![loud, passing]);
+    // A common one is weighed on PostgreSQL; SQLite lists its newest matches first instead.
+    let found = ids(&search(&desk, &casey, "q=rattling&limit=3").await);
+    let expected = match backend {
+        TestBackend::Sqlite => vec![passing, loud, common],
+        TestBackend::Postgres => vec![loud, passing, common],
+    };
+    assert_eq!(found, expected);
+}
+}

@@ -79,3 +79,7 @@ id_type!(
     /// A category of the help centre.
     ArticleCategoryId
 );
+id_type!(
+    /// A make-good offered to a customer after a bad experience.
+    MakeGoodId
+);

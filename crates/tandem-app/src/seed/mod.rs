@@ -6,6 +6,7 @@
 mod articles;
 mod demo;
 mod incidents;
+mod recovery;
 mod standards;
 mod stories;
 

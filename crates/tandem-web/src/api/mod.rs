@@ -10,6 +10,7 @@ mod jobs;
 mod mail;
 mod organizations;
 mod people;
+mod recovery;
 mod rules;
 mod services;
 mod sessions;
@@ -48,6 +49,7 @@ use crate::state::AppState;
         (name = "email", description = "Mailboxes and the messages they received (admins)"),
         (name = "incidents", description = "Incidents that many tickets of both audiences are linked to (staff)"),
         (name = "knowledge", description = "Help articles for each audience, their search, suggestions and deflections"),
+        (name = "recovery", description = "Make-goods after a bad experience, their approval and each team's budget"),
     )
 )]
 struct ApiDoc;
@@ -126,6 +128,12 @@ pub fn router(options: &WebOptions) -> OpenApiRouter<AppState> {
         .routes(routes!(articles::react))
         .routes(routes!(articles::draft_from_message))
         .routes(routes!(articles::list_categories, articles::create_category))
+        .routes(routes!(recovery::ticket_make_goods, recovery::offer_make_good))
+        .routes(routes!(recovery::list_make_goods))
+        .routes(routes!(recovery::show_make_good))
+        .routes(routes!(recovery::move_make_good))
+        .routes(routes!(recovery::put_budget))
+        .routes(routes!(recovery::budget_report))
         .merge(uploads);
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
 }

@@ -22,6 +22,8 @@ mod multinode;
 mod openapi;
 mod pages;
 mod portal_pages;
+mod recovery;
+mod recovery_pages;
 mod robustness;
 mod routing;
 mod search;

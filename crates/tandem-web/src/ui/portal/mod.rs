@@ -8,6 +8,7 @@
 
 mod files;
 mod form_post;
+mod make_goods;
 mod request_page;
 mod requests;
 mod service_form;
@@ -44,6 +45,7 @@ pub fn routes() -> Router<AppState> {
         .route("/portal/requests/{id}/reply", post(request_page::reply).layer(DefaultBodyLimit::disable()))
         .route("/portal/requests/{id}/solve", post(request_page::solve))
         .route("/portal/requests/{id}/rate", post(request_page::rate))
+        .route("/portal/requests/{id}/make-goods/{make_good}", post(make_goods::answer))
         .route("/files/{id}", get(files::download))
 }
 

@@ -18,6 +18,7 @@ pub mod feedback;
 pub mod idempotency;
 pub mod incidents;
 pub mod jobs;
+pub mod loyalty;
 pub mod mail;
 pub mod passwords;
 pub mod recovery;

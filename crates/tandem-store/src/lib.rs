@@ -20,6 +20,7 @@ pub mod incidents;
 pub mod jobs;
 pub mod links;
 pub mod login_failures;
+pub mod loyalty;
 pub mod mailboxes;
 pub mod make_goods;
 pub mod messages;

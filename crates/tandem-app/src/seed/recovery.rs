@@ -2,7 +2,10 @@
 //! IT, and make-goods in several states over the stories' bad experiences: Olga's slow descaler
 //! (rated 2: a voucher, accepted and redeemed), Erin's double charge (an incident: a credit still
 //! offered), her wrong beans (a free coffee she declined), her lost parcel (withdrawn once the
-//! courier found it) and Bea's frozen till (an employee's make-good from IT, accepted).
+//! courier found it) and Bea's frozen till (an employee's make-good from IT, accepted). Erin's
+//! declined coffee puts her on the detractors list. Loyalty: Erin has a referral link, Casey
+//! recorded that Erin referred Olga and Olga referred Sol, and the shop's export brought both
+//! customers' purchases.
 
 use std::collections::HashMap;
 
@@ -12,6 +15,7 @@ use tandem_domain::{MakeGoodAction, MakeGoodKind, Principal};
 use super::Builder;
 use super::incidents::ticket_by_subject;
 use crate::AppError;
+use crate::loyalty::ReferralInput;
 use crate::recovery::{BudgetInput, MoveInput, OfferInput};
 
 struct Offer {
@@ -107,5 +111,37 @@ pub(super) async fn build_recovery(
             app.move_make_good(&people[who], made.id, input, builder.now).await?;
         }
     }
+    Ok(())
+}
+
+/// The shop's export of the demo customers' purchases (as an admin would import it).
+const PURCHASES: &str = "email,external_ref,description,amount,currency,purchased_at
+erin@example.com,SHOP-40211,Ethiopia Yirgacheffe 1 kg,24.90,EUR,2026-09-14
+erin@example.com,SHOP-40877,Subscription box (monthly),19.50,EUR,2026-10-01
+erin@example.com,SHOP-41502,\"Filter papers, 200\",4.20,EUR,2026-10-19
+olga@bayside.example,SHOP-39990,Office espresso machine,649.00,EUR,2026-08-03
+olga@bayside.example,SHOP-41120,\"Office beans, 5 x 1 kg\",98.50,EUR,2026-10-07
+";
+
+/// Referrals both ways (a link and an agent's record) and the purchases import.
+pub(super) async fn build_loyalty(
+    builder: &Builder,
+    people: &HashMap<&'static str, Principal>,
+) -> Result<(), AppError> {
+    let app = builder.app();
+    let (erin, olga, sol) =
+        (&people["erin@example.com"], &people["olga@bayside.example"], &people["sol@sunrisebeans.example"]);
+    // Erin has a referral link to share; Casey recorded the referrals people told her about.
+    app.referral_code(erin, builder.now).await?;
+    let referrals = [
+        (erin, olga, "Olga found us through Erin's subscription box."),
+        (olga, sol, "Sol told us Olga recommended our wholesale beans."),
+    ];
+    for (referrer, referred, note) in referrals {
+        let input =
+            ReferralInput { referrer_id: referrer.person_id, referred_id: referred.person_id, note: Some(note.into()) };
+        app.record_referral(&people[CASEY], input, builder.now).await?;
+    }
+    app.import_purchases(builder.admin(), PURCHASES, builder.now).await?;
     Ok(())
 }

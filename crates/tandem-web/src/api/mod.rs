@@ -7,6 +7,7 @@ mod feedback;
 pub mod health;
 mod incidents;
 mod jobs;
+mod loyalty;
 mod mail;
 mod organizations;
 mod people;
@@ -49,6 +50,7 @@ use crate::state::AppState;
         (name = "email", description = "Mailboxes and the messages they received (admins)"),
         (name = "incidents", description = "Incidents that many tickets of both audiences are linked to (staff)"),
         (name = "knowledge", description = "Help articles for each audience, their search, suggestions and deflections"),
+        (name = "loyalty", description = "Customer profiles, referrals, purchases and the detractors list"),
         (name = "recovery", description = "Make-goods after a bad experience, their approval and each team's budget"),
     )
 )]
@@ -134,6 +136,14 @@ pub fn router(options: &WebOptions) -> OpenApiRouter<AppState> {
         .routes(routes!(recovery::move_make_good))
         .routes(routes!(recovery::put_budget))
         .routes(routes!(recovery::budget_report))
+        .routes(routes!(loyalty::show_profile))
+        .routes(routes!(loyalty::record_referral))
+        .routes(routes!(loyalty::referral_code))
+        .routes(routes!(loyalty::claim_referral))
+        .routes(routes!(loyalty::record_purchase))
+        .routes(routes!(loyalty::import_purchases))
+        .routes(routes!(loyalty::list_detractors))
+        .routes(routes!(loyalty::work_detractor))
         .merge(uploads);
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
 }

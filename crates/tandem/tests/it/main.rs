@@ -17,6 +17,7 @@ mod help_pages;
 mod incident_pages;
 mod incidents;
 mod jobs;
+mod loyalty;
 mod mail;
 mod multinode;
 mod openapi;

@@ -12,6 +12,7 @@ mod format;
 mod incident;
 mod incidents;
 mod make_goods;
+mod people;
 mod profile;
 mod queues;
 mod reply;
@@ -54,6 +55,10 @@ pub fn routes() -> Router<AppState> {
         .route("/agent/make-goods", get(make_goods::queue))
         .route("/agent/make-goods/budgets", post(make_goods::set_budget))
         .route("/agent/make-goods/{id}/actions", post(make_goods::move_one))
+        .route("/agent/people/{id}", get(people::show))
+        .route("/agent/people/{id}/referrals", post(people::record_referral))
+        .route("/agent/detractors", get(people::detractors))
+        .route("/agent/detractors/{id}/worked", post(people::worked))
         .route("/agent/articles", get(articles::show))
         .route("/agent/articles/new", get(article_editor::new_form).post(article_editor::create))
         .route("/agent/articles/{id}", get(article_editor::show).post(article_editor::save))

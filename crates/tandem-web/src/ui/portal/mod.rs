@@ -9,6 +9,7 @@
 mod files;
 mod form_post;
 mod make_goods;
+mod referral;
 mod request_page;
 mod requests;
 mod service_form;
@@ -46,6 +47,8 @@ pub fn routes() -> Router<AppState> {
         .route("/portal/requests/{id}/solve", post(request_page::solve))
         .route("/portal/requests/{id}/rate", post(request_page::rate))
         .route("/portal/requests/{id}/make-goods/{make_good}", post(make_goods::answer))
+        .route("/portal/refer", get(referral::show))
+        .route("/portal/join", get(referral::join))
         .route("/files/{id}", get(files::download))
 }
 

@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::*;
-use crate::pages::{Browser, csrf, text};
+use crate::pages::{Browser, Part, csrf, text};
 use crate::recovery::{CASEY, CODY, ERIN, desk_with_cody};
 
 const ADMIN: &str = "admin@harbor.example";
@@ -116,6 +116,18 @@ test_both! {
     assert_eq!(desk.get("/api/v1/referral-code", &desk.token(ERIN).await).await.json["referred"], 2, "Olga and Nina");
     let refer = Browser::of(&desk, ERIN).await.page("/portal/refer").await;
     assert!(refer.contains(&code) && refer.contains("2 people came through your link"), "{refer}");
+
+    // A newcomer's first request sent from the form the link leads to records the referral too.
+    let nora = json!({"email": "nora@example.net", "name": "Nora New", "kind": "external"});
+    assert_eq!(desk.post("/api/v1/people", &admin, &nora).await.status, 201);
+    let browser = Browser::of(&desk, "nora@example.net").await;
+    let token = csrf(&browser.page("/portal").await);
+    let parts = [Part::Text("_csrf", &token), Part::Text("ref", &code), Part::Text("subject", "Grinder question"),
+        Part::Text("fields.order_number", "HB-77"), Part::Text("body", "Which grind for a moka pot?")];
+    let sent = browser.multipart("/portal/services/order-problem", &parts).await;
+    assert_eq!(sent.status, 303, "{}", text(&sent));
+    let nora_id = person_id(&desk, "nora@example.net").await;
+    assert_eq!(profile(&desk, CASEY, nora_id).await.json["referred_by"]["source"], "link");
 
     // Recording from the profile page, by the referrer's email.
     let browser = Browser::of(&desk, CASEY).await;

@@ -27,6 +27,8 @@ test_both! {
     assert!(page.contains("id=\"make-good-suggestion\""), "{page}");
     assert!(page.contains("Low satisfaction rating: Tandem suggests a credit of 10.00 EUR."), "{page}");
     assert!(page.contains("value=\"10.00\""), "the form starts from the suggestion");
+    let erin_id = desk.principal(ERIN).await.person_id;
+    assert!(page.contains(&format!("href=\"/agent/people/{erin_id}\" id=\"customer-profile\"")), "{page}");
 
     let fields = [("kind", "credit"), ("amount", "10"), ("currency", "eur"),
         ("message", "A 10 € credit for the trouble."), ("note", "Second complaint this month.")];

@@ -28,6 +28,8 @@ pub(super) struct MakeGoodBox {
     pub kind: &'static str,
     pub amount: String,
     pub currency: String,
+    /// The requester's profile page (their history, satisfaction and make-goods).
+    pub profile: Option<i64>,
 }
 
 #[derive(Debug)]
@@ -44,7 +46,12 @@ pub(super) struct MakeGoodRow {
 }
 
 impl MakeGoodBox {
-    pub async fn load(app: &App, principal: &Principal, ticket: tandem_domain::TicketId) -> Result<Self, AppError> {
+    pub async fn load(
+        app: &App,
+        principal: &Principal,
+        ticket: tandem_domain::TicketId,
+        requester: Option<tandem_domain::PersonId>,
+    ) -> Result<Self, AppError> {
         let TicketMakeGoods { suggestion, make_goods } = app.ticket_make_goods(principal, ticket, crate::now()).await?;
         let (kind, amount, currency) = match &suggestion {
             Some(suggested) => (
@@ -60,6 +67,7 @@ impl MakeGoodBox {
             kind,
             amount,
             currency,
+            profile: requester.map(|person| person.0),
         })
     }
 }

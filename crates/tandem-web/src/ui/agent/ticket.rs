@@ -80,7 +80,7 @@ async fn load_from(state: &AppState, viewer: &Viewer, id: TicketId, after: Optio
         None => format!("Rated {}/5 by the requester", rated.rating),
     });
     let incident = IncidentBox::load(app, principal, detail.incident).await?;
-    let make_goods = MakeGoodBox::load(app, principal, id).await?;
+    let make_goods = MakeGoodBox::load(app, principal, id, ticket.requester.id).await?;
     let paged = after.is_some();
     let (messages, later_messages) = match after {
         Some(cursor) => {

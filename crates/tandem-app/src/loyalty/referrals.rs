@@ -105,6 +105,8 @@ impl App {
         if loyalty::code_of(tx.conn(), principal.person_id).await?.is_none() {
             let code = new_code();
             loyalty::insert_code(tx.conn(), principal.person_id, &code, now).await?;
+            let data = json!({ "code": code });
+            audit(tx.conn(), principal.person_id, principal.person_id, "referral_code_created", &data, now).await?;
         }
         let code = loyalty::code_of(tx.conn(), principal.person_id).await?.ok_or(AppError::NotFound("code"))?;
         let made = loyalty::referrals_of(tx.conn(), principal.person_id, 1_000).await?;

@@ -83,3 +83,7 @@ id_type!(
     /// An announcement from leadership to every employee or one department.
     AnnouncementId
 );
+id_type!(
+    /// A make-good offered to a customer after a bad experience.
+    MakeGoodId
+);

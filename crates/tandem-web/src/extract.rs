@@ -99,22 +99,37 @@ impl<S: Send + Sync> FromRequest<S> for CalendarText {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let is_calendar =
-            request.headers().get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).is_some_and(|value| {
-                value.split(';').next().is_some_and(|essence| essence.trim().eq_ignore_ascii_case("text/calendar"))
-            });
-        if !is_calendar {
-            return Err(ApiError::new(
-                axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
-                "send an iCalendar file with Content-Type: text/calendar",
-            ));
-        }
-        let bytes = Bytes::from_request(request, state).await.map_err(ApiError::from)?;
-        let text = String::from_utf8(bytes.to_vec())
-            .map_err(|_| ApiError::from(AppError::invalid("body", "an iCalendar file must be UTF-8 text")))?;
-        Ok(CalendarText(text))
+        text_body(request, state, "text/calendar", "an iCalendar file").await.map(CalendarText)
     }
+}
+
+/// A CSV file in the body (`Content-Type: text/csv`), as UTF-8 text.
+pub struct CsvText(pub String);
+
+impl<S: Send + Sync> FromRequest<S> for CsvText {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        text_body(request, state, "text/csv", "a CSV file").await.map(CsvText)
+    }
+}
+
+/// The body as UTF-8 text, if its content type is `media` (415 otherwise).
+async fn text_body<S: Send + Sync>(request: Request, state: &S, media: &str, what: &str) -> Result<String, ApiError> {
+    let is_media =
+        request.headers().get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).is_some_and(|value| {
+            value.split(';').next().is_some_and(|essence| essence.trim().eq_ignore_ascii_case(media))
+        });
+    if !is_media {
+        return Err(ApiError::new(
+            axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            format!("send {what} with Content-Type: {media}"),
+        ));
+    }
+    let bytes = Bytes::from_request(request, state).await.map_err(ApiError::from)?;
+    String::from_utf8(bytes.to_vec())
+        .map_err(|_| ApiError::from(AppError::invalid("body", format!("{what} must be UTF-8 text"))))
 }
 
 fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {

@@ -50,6 +50,8 @@ pub async fn load_demo(app: &App, now: Millis) -> Result<(), AppError> {
     super::incidents::build_incident(builder.at(now - 3 * HOUR / 2), &people).await?;
     super::articles::build_articles(builder.at(now - HOUR), &people).await?;
     super::announcements::build_announcements(builder.at(now - HOUR), &people).await?;
+    super::recovery::build_recovery(builder.at(now - HOUR / 2), &people).await?;
+    super::recovery::build_loyalty(&builder, &people).await?;
     Ok(())
 }
 

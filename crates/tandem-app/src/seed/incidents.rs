@@ -52,7 +52,7 @@ pub(super) async fn build_incident(
     Ok(())
 }
 
-async fn ticket_by_subject(builder: &Builder, subject: &str) -> Result<TicketId, AppError> {
+pub(super) async fn ticket_by_subject(builder: &Builder, subject: &str) -> Result<TicketId, AppError> {
     let page = PageRequest { limit: Some(100), cursor: None };
     let tickets = builder.app().list_tickets(builder.admin(), TicketQuery::default(), page).await?;
     let found = tickets.items.into_iter().find(|ticket| ticket.subject == subject);

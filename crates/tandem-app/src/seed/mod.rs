@@ -7,6 +7,7 @@ mod announcements;
 mod articles;
 mod demo;
 mod incidents;
+mod recovery;
 mod standards;
 mod stories;
 

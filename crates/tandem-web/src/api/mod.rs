@@ -8,9 +8,11 @@ mod feedback;
 pub mod health;
 mod incidents;
 mod jobs;
+mod loyalty;
 mod mail;
 mod organizations;
 mod people;
+mod recovery;
 mod rules;
 mod services;
 mod sessions;
@@ -50,6 +52,8 @@ use crate::state::AppState;
         (name = "incidents", description = "Incidents that many tickets of both audiences are linked to (staff)"),
         (name = "knowledge", description = "Help articles for each audience, their search, suggestions and deflections"),
         (name = "announcements", description = "News from admins and team leads to employees, with read receipts"),
+        (name = "loyalty", description = "Customer profiles, referrals, purchases and the detractors list"),
+        (name = "recovery", description = "Make-goods after a bad experience, their approval and each team's budget"),
     )
 )]
 struct ApiDoc;
@@ -133,6 +137,20 @@ pub fn router(options: &WebOptions) -> OpenApiRouter<AppState> {
         .routes(routes!(announcements::publish_announcement))
         .routes(routes!(announcements::withdraw_announcement))
         .routes(routes!(announcements::mark_announcement_read))
+        .routes(routes!(recovery::ticket_make_goods, recovery::offer_make_good))
+        .routes(routes!(recovery::list_make_goods))
+        .routes(routes!(recovery::show_make_good))
+        .routes(routes!(recovery::move_make_good))
+        .routes(routes!(recovery::put_budget))
+        .routes(routes!(recovery::budget_report))
+        .routes(routes!(loyalty::show_profile))
+        .routes(routes!(loyalty::record_referral))
+        .routes(routes!(loyalty::referral_code))
+        .routes(routes!(loyalty::claim_referral))
+        .routes(routes!(loyalty::record_purchase))
+        .routes(routes!(loyalty::import_purchases))
+        .routes(routes!(loyalty::list_detractors))
+        .routes(routes!(loyalty::work_detractor))
         .merge(uploads);
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
 }

@@ -15,6 +15,7 @@ mod lookup;
 mod members;
 mod organizations;
 mod people;
+mod purchases;
 mod rule_form;
 mod rules;
 mod services;
@@ -47,6 +48,7 @@ pub fn routes() -> Router<AppState> {
         .merge(rules::routes())
         .merge(calendars::routes())
         .merge(standards::routes())
+        .merge(purchases::routes())
 }
 
 /// Pages only an admin may open.

@@ -14,6 +14,8 @@ mod fields;
 mod format;
 mod incident;
 mod incidents;
+mod make_goods;
+mod people;
 mod profile;
 mod queues;
 mod reply;
@@ -52,6 +54,14 @@ pub fn routes() -> Router<AppState> {
         .route("/agent/incidents/{id}/tickets/{ticket}/unlink", post(incident::unlink))
         .route("/agent/incidents/{id}/updates", post(incident::post_update))
         .route("/agent/incidents/{id}/solve", post(incident::solve))
+        .route("/agent/tickets/{id}/make-goods", post(make_goods::offer))
+        .route("/agent/make-goods", get(make_goods::queue))
+        .route("/agent/make-goods/budgets", post(make_goods::set_budget))
+        .route("/agent/make-goods/{id}/actions", post(make_goods::move_one))
+        .route("/agent/people/{id}", get(people::show))
+        .route("/agent/people/{id}/referrals", post(people::record_referral))
+        .route("/agent/detractors", get(people::detractors))
+        .route("/agent/detractors/{id}/worked", post(people::worked))
         .route("/agent/articles", get(articles::show))
         .route("/agent/articles/new", get(article_editor::new_form).post(article_editor::create))
         .route("/agent/articles/{id}", get(article_editor::show).post(article_editor::save))

@@ -16,6 +16,7 @@ use tandem_domain::{EmailStatus, FormDef, MessageVisibility, PersonId, TicketId,
 use super::chain::ChainLine;
 use super::edit::{SideDraft, SideForm};
 use super::format::{When, priority_label, status_label};
+use super::make_goods::MakeGoodBox;
 use super::profile::{HistoryRow, Profile, TrailRow};
 use super::reply::Composer;
 use super::targets::TargetLine;
@@ -54,6 +55,7 @@ pub(super) struct Loaded {
     /// The requester's rating once solved: "Rated 4/5: “Quick and kind.”"
     pub satisfaction: Option<String>,
     pub incident: IncidentBox,
+    pub make_goods: MakeGoodBox,
 }
 
 /// Reads the ticket page's data. A ticket the viewer sees only as its requester (a staff member's
@@ -78,6 +80,7 @@ async fn load_from(state: &AppState, viewer: &Viewer, id: TicketId, after: Optio
         None => format!("Rated {}/5 by the requester", rated.rating),
     });
     let incident = IncidentBox::load(app, principal, detail.incident).await?;
+    let make_goods = MakeGoodBox::load(app, principal, id, ticket.requester.id).await?;
     let paged = after.is_some();
     let (messages, later_messages) = match after {
         Some(cursor) => {
@@ -127,6 +130,7 @@ async fn load_from(state: &AppState, viewer: &Viewer, id: TicketId, after: Optio
         chain,
         satisfaction,
         incident,
+        make_goods,
     })
 }
 
@@ -189,6 +193,7 @@ pub(super) struct TicketPage {
     /// Whether the ticket can still ask another team for help (it is not solved, closed or merged).
     can_ask: bool,
     incident: IncidentBox,
+    make_goods: MakeGoodBox,
 }
 
 impl TicketPage {
@@ -241,6 +246,7 @@ impl TicketPage {
             chain_error: drafts.chain_error,
             satisfaction: loaded.satisfaction,
             incident: loaded.incident,
+            make_goods: loaded.make_goods,
         }
     }
 }
@@ -283,6 +289,7 @@ fn notice(done: &str, ticket: &TicketOut) -> Option<String> {
         "linked" => "Request linked to this ticket in the service chain.".to_owned(),
         "rated" => "Hand-off rated. Thank you: the serving team sees how it went.".to_owned(),
         "incident_linked" => "Ticket linked to the incident.".to_owned(),
+        "make_good" => "Make-good updated.".to_owned(),
         _ => return None,
     };
     Some(text)

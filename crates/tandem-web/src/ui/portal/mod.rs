@@ -10,6 +10,8 @@
 mod announcements;
 mod files;
 mod form_post;
+mod make_goods;
+mod referral;
 mod request_page;
 mod requests;
 mod service_form;
@@ -46,6 +48,9 @@ pub fn routes() -> Router<AppState> {
         .route("/portal/requests/{id}/reply", post(request_page::reply).layer(DefaultBodyLimit::disable()))
         .route("/portal/requests/{id}/solve", post(request_page::solve))
         .route("/portal/requests/{id}/rate", post(request_page::rate))
+        .route("/portal/requests/{id}/make-goods/{make_good}", post(make_goods::answer))
+        .route("/portal/refer", get(referral::show))
+        .route("/portal/join", get(referral::join))
         .route("/files/{id}", get(files::download))
         .route("/portal/announcements", get(announcements::list))
         .route("/portal/announcements/{id}", get(announcements::show))

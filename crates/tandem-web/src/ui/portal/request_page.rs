@@ -16,6 +16,7 @@ use tandem_app::{AppError, PageRequest, Principal};
 use tandem_domain::{Channel, FieldErrors, MessageVisibility, TicketId, TicketStatus};
 
 use super::form_post::{self, MAX_FILES, SentForm};
+use super::make_goods::{Offer, offers};
 use super::{Status, When, customer_face, file_size, sentence, ticket_id};
 use crate::state::AppState;
 use crate::ui::layout::Layout;
@@ -58,6 +59,8 @@ struct RequestPage {
     waiting: Option<(String, Option<When>)>,
     /// The requester's rating of the solved request, once given: 1–5 and the comment.
     rated: Option<(i64, String)>,
+    /// Make-goods offered to the viewer on this request.
+    offers: Vec<Offer>,
 }
 
 /// The request's own facts, as its requester may know them.
@@ -128,6 +131,8 @@ pub(super) async fn show(
         Some("sent") => Some(format!("Request #{} sent.", id.0)),
         Some("replied") => Some("Your reply was sent.".to_owned()),
         Some("solved") => Some("Marked as solved. Thank you!".to_owned()),
+        Some("accepted") => Some("Thank you: you accepted the offer.".to_owned()),
+        Some("declined") => Some("You declined the offer. Thank you for telling us.".to_owned()),
         _ => None,
     };
     let mut page = RequestPage::build(&state, &viewer, detail, query.after, Draft::default()).await?;
@@ -299,7 +304,9 @@ impl RequestPage {
         let answers = answers(state, &face, &ticket).await;
         let waiting = detail.waiting.map(|notice| (notice.message, notice.expected_by.map(When::of)));
         let rated = detail.satisfaction.map(|rated| (rated.rating, rated.comment.unwrap_or_default()));
+        let offers = offers(&state.app, &face, ticket.id).await?;
         Ok(RequestPage {
+            offers,
             waiting,
             rated,
             layout: Layout::for_viewer(viewer, "requests"),

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::{Map, Value};
@@ -36,6 +36,8 @@ struct ServicePage {
     summary: Vec<Problem>,
     max_files: usize,
     max_file_size: String,
+    /// A referral code the viewer came with (`?ref=CODE`): sent with the request, recorded with it.
+    referral: String,
 }
 
 /// One custom field as the form shows it.
@@ -68,9 +70,11 @@ pub(super) async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(slug): Path<String>,
+    Query(referral): Query<super::referral::RefQuery>,
 ) -> Result<Response, UiError> {
     let service = state.app.get_service(&customer_face(&viewer), &slug).await?;
-    let page = ServicePage::new(&viewer, service, None, FieldErrors::new(), state.app.limits());
+    let mut page = ServicePage::new(&viewer, service, None, FieldErrors::new(), state.app.limits());
+    page.referral = referral.code();
     Ok(html(&page))
 }
 
@@ -102,7 +106,10 @@ pub(super) async fn submit(
     let created =
         if errors.is_empty() { create(&state, &face, &service, &sent, fields).await } else { Err(errors.into()) };
     match created {
-        Ok(id) => Ok(Redirect::to(&format!("/portal/requests/{}?done=sent", id.0)).into_response()),
+        Ok(id) => {
+            super::referral::claim_with_request(&state.app, &face, sent.text("ref")).await;
+            Ok(Redirect::to(&format!("/portal/requests/{}?done=sent", id.0)).into_response())
+        }
         Err(AppError::Invalid(errors)) => {
             let page = ServicePage::new(&viewer, service, Some(&sent), errors, limits);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, html(&page)).into_response())
@@ -224,6 +231,7 @@ impl ServicePage {
             summary,
             max_files: MAX_FILES,
             max_file_size: file_size(limits.max_upload_bytes as i64),
+            referral: sent.map(|sent| sent.text("ref").to_owned()).unwrap_or_default(),
         }
     }
 }

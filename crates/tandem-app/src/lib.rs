@@ -23,6 +23,7 @@ pub mod passwords;
 pub mod routing;
 pub mod seed;
 pub mod standards;
+pub mod surveys;
 pub mod tickets;
 
 use std::sync::Arc;

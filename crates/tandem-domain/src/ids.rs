@@ -79,3 +79,11 @@ id_type!(
     /// A category of the help centre.
     ArticleCategoryId
 );
+id_type!(
+    /// An NPS or pulse survey an admin defined.
+    SurveyId
+);
+id_type!(
+    /// One sending of a survey to its audience.
+    SurveyRoundId
+);

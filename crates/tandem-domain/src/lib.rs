@@ -19,6 +19,7 @@ pub mod principal;
 pub mod routing;
 pub mod search;
 pub mod standard;
+pub mod survey;
 pub mod tags;
 pub mod ticket;
 pub mod validate;
@@ -34,6 +35,7 @@ pub use person::{Assignment, Connection, PersonKind, Stakeholder, TeamKind, Team
 pub use principal::{Membership, Principal};
 pub use routing::{RoutingFacts, RuleActions, RuleConditions};
 pub use standard::{Metric, TargetState};
+pub use survey::{QuestionKind, SurveyAudience, SurveyKind};
 pub use ticket::{Channel, MessageVisibility, Priority, TicketStatus};
 pub use validate::FieldErrors;
 

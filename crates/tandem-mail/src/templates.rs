@@ -45,6 +45,34 @@ pub struct Notification<'a> {
     pub link: &'a str,
 }
 
+/// After a solve: the requester is asked to rate the request, one signed link per rating.
+#[derive(Clone, Debug, Template)]
+#[template(path = "email/rating_request.txt")]
+pub struct RatingRequest<'a> {
+    pub name: &'a str,
+    pub subject: &'a str,
+    pub team: &'a str,
+    pub ticket: i64,
+    /// The rating (1–5) and its link.
+    pub links: Vec<(i64, String)>,
+    /// Until when the answer can be changed (a date a person reads).
+    pub closes: &'a str,
+}
+
+/// An invitation to an NPS or pulse survey, with the person's own signed link.
+#[derive(Clone, Debug, Template)]
+#[template(path = "email/survey_invitation.txt")]
+pub struct SurveyInvitation<'a> {
+    pub name: &'a str,
+    pub title: &'a str,
+    pub intro: &'a str,
+    pub link: &'a str,
+    pub anonymous: bool,
+    pub min_group: i64,
+    pub closes: &'a str,
+    pub sender: &'a str,
+}
+
 /// The HTML parts: the email's values under `email`, plus what the page layout needs.
 #[derive(Template)]
 #[template(path = "email/reply.html")]
@@ -66,6 +94,34 @@ struct AcknowledgementHtml<'a> {
 struct NotificationHtml<'a> {
     email: &'a Notification<'a>,
     title: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "email/rating_request.html")]
+struct RatingRequestHtml<'a> {
+    email: &'a RatingRequest<'a>,
+    title: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "email/survey_invitation.html")]
+struct SurveyInvitationHtml<'a> {
+    email: &'a SurveyInvitation<'a>,
+    title: &'a str,
+}
+
+impl RatingRequest<'_> {
+    pub fn rendered(&self) -> Result<Rendered, askama::Error> {
+        let html = RatingRequestHtml { email: self, title: self.subject };
+        Ok(Rendered { text: self.render()?, html: html.render()? })
+    }
+}
+
+impl SurveyInvitation<'_> {
+    pub fn rendered(&self) -> Result<Rendered, askama::Error> {
+        let html = SurveyInvitationHtml { email: self, title: self.title };
+        Ok(Rendered { text: self.render()?, html: html.render()? })
+    }
 }
 
 impl Reply<'_> {

@@ -105,6 +105,89 @@ pub(crate) async fn queue_notification(
     Ok(())
 }
 
+/// After a solve: asks `recipient` to rate `ticket`, one signed link per rating (`/survey/{token}`
+/// with the rating preselected; the page records nothing until the answer is sent).
+pub(crate) async fn queue_rating_request(
+    mut conn: Conn<'_>,
+    outbound: &Outbound,
+    ticket: &TicketView,
+    recipient: PersonId,
+    token: &str,
+    closes: Millis,
+    now: Millis,
+) -> Result<(), AppError> {
+    let recipient = person(conn.reborrow(), recipient).await?;
+    let team = team_name(conn.reborrow(), ticket).await?;
+    let links = (1..=5).map(|stars| (stars, outbound.link(&format!("/survey/{token}?rating={stars}")))).collect();
+    let body = templates::RatingRequest {
+        name: &recipient.fields.name,
+        subject: &ticket.subject,
+        team: &team,
+        ticket: ticket.id.0,
+        links,
+        closes: &day(closes),
+    }
+    .rendered()
+    .map_err(render_error)?;
+    // No [#N] tag and no threading: the links are the answer, not a reply on the ticket.
+    let subject = format!("How did we do? {} (request {})", ticket.subject, ticket.id.0);
+    let email =
+        Email { kind: EmailKind::Notification, message: None, subject, body, automatic: true, threaded: false };
+    queue(conn, outbound, ticket, &recipient, &team, email, now).await
+}
+
+/// What a survey invitation says besides its link.
+pub(crate) struct Invitation<'a> {
+    pub title: &'a str,
+    pub intro: &'a str,
+    pub anonymous: bool,
+    pub min_group: i64,
+    pub closes: Millis,
+}
+
+/// A survey invitation to `recipient` with their own signed link, from the desk's default sender.
+pub(crate) async fn queue_survey_invitation(
+    mut conn: Conn<'_>,
+    outbound: &Outbound,
+    recipient: PersonId,
+    invitation: &Invitation<'_>,
+    token: &str,
+    now: Millis,
+) -> Result<(), AppError> {
+    let recipient = person(conn.reborrow(), recipient).await?;
+    let link = outbound.link(&format!("/survey/{token}"));
+    let body = templates::SurveyInvitation {
+        name: &recipient.fields.name,
+        title: invitation.title,
+        intro: invitation.intro,
+        link: &link,
+        anonymous: invitation.anonymous,
+        min_group: invitation.min_group,
+        closes: &day(invitation.closes),
+        sender: SURVEY_SENDER,
+    }
+    .rendered()
+    .map_err(render_error)?;
+    let email = Email {
+        kind: EmailKind::Notification,
+        message: None,
+        subject: invitation.title.to_owned(),
+        body,
+        automatic: true,
+        threaded: false,
+    };
+    let sender = Sender { name: SURVEY_SENDER, from: outbound.settings.from.clone(), ticket: None };
+    record(conn, sender, &recipient, email, now).await
+}
+
+/// The display name survey invitations come from.
+const SURVEY_SENDER: &str = "Surveys";
+
+/// A date a person reads in an email ("24 December 2026", UTC).
+fn day(at: Millis) -> String {
+    jiff::Timestamp::from_millisecond(at).map_or_else(|_| at.to_string(), |at| at.strftime("%-d %B %Y").to_string())
+}
+
 /// One email about a ticket, before it has headers.
 struct Email {
     kind: EmailKind,
@@ -132,17 +215,43 @@ async fn queue(
         Some(mailbox) => Some(mailbox.fields.address),
         None => outbound.settings.from.clone(),
     };
-    let thread = if email.threaded { outbound::thread(conn.reborrow(), ticket.id).await? } else { Vec::new() };
+    let sender = Sender { name: team, from, ticket: Some(ticket) };
+    record(conn, sender, recipient, email, now).await
+}
+
+/// Who an email comes from: a ticket's team (its mailbox), or the desk's default sender.
+struct Sender<'a> {
+    name: &'a str,
+    from: Option<String>,
+    /// The ticket it is about, whose email thread it may continue.
+    ticket: Option<&'a TicketView>,
+}
+
+/// Composes the email and records it, with its sending job unless it cannot go.
+async fn record(
+    mut conn: Conn<'_>,
+    sender: Sender<'_>,
+    recipient: &PersonRow,
+    email: Email,
+    now: Millis,
+) -> Result<(), AppError> {
+    let Sender { name: team, from, ticket } = sender;
+    let thread = match ticket.filter(|_| email.threaded) {
+        Some(ticket) => outbound::thread(conn.reborrow(), ticket.id).await?,
+        None => Vec::new(),
+    };
     // It answers the customer's latest email; failing that, the desk's own latest.
     let answered = thread.iter().rev().find(|message| message.inbound).or(thread.last());
     let references: Vec<String> = thread.iter().map(|message| message.rfc_message_id.clone()).collect();
     let domain = from.as_deref().and_then(|from| from.rsplit_once('@')).map_or("tandem.invalid", |(_, domain)| domain);
-    let message_id = format!("tandem.{}.{:016x}@{domain}", ticket.id.0, rand::random::<u64>());
+    let about = ticket.map_or_else(|| "desk".to_owned(), |ticket| ticket.id.0.to_string());
+    let message_id = format!("tandem.{about}.{:016x}@{domain}", rand::random::<u64>());
     let to = &recipient.fields.email;
     let mut failure = match &from {
-        None => {
+        None if ticket.is_some() => {
             Some(format!("not sent: team \"{team}\" has no mailbox and no default sender address is set (mail.from)"))
         }
+        None => Some("not sent: no default sender address is set (mail.from)".to_owned()),
         Some(_) => inbound::undeliverable(conn.reborrow(), to)
             .await?
             .map(|(_, reason)| format!("not sent: mail to {to} was reported undeliverable ({reason})")),
@@ -171,7 +280,7 @@ async fn queue(
     };
     let row = NewOutbound {
         kind: email.kind,
-        ticket_id: Some(ticket.id),
+        ticket_id: ticket.map(|ticket| ticket.id),
         message_id: email.message,
         recipient_id: Some(recipient.id),
         envelope_from: from.as_deref().unwrap_or_default(),

@@ -49,6 +49,9 @@ pub async fn load_demo(app: &App, now: Millis) -> Result<(), AppError> {
     }
     super::incidents::build_incident(builder.at(now - 3 * HOUR / 2), &people).await?;
     super::articles::build_articles(builder.at(now - HOUR), &people).await?;
+    if let Some(stores) = people["sam@harbor.example"].department_id {
+        super::surveys::build_surveys(&mut builder, stores, now).await?;
+    }
     Ok(())
 }
 

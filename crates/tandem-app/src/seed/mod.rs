@@ -8,6 +8,7 @@ mod demo;
 mod incidents;
 mod standards;
 mod stories;
+mod surveys;
 
 pub use demo::{DEMO_PASSWORD, DEMO_TICKETS, load_demo};
 

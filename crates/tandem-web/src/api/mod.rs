@@ -14,6 +14,7 @@ mod rules;
 mod services;
 mod sessions;
 mod standards;
+mod surveys;
 mod teams;
 mod ticket_messages;
 mod tickets;
@@ -48,6 +49,7 @@ use crate::state::AppState;
         (name = "email", description = "Mailboxes and the messages they received (admins)"),
         (name = "incidents", description = "Incidents that many tickets of both audiences are linked to (staff)"),
         (name = "knowledge", description = "Help articles for each audience, their search, suggestions and deflections"),
+        (name = "surveys", description = "NPS and pulse surveys, their results, and signed survey and rating links"),
     )
 )]
 struct ApiDoc;
@@ -126,6 +128,11 @@ pub fn router(options: &WebOptions) -> OpenApiRouter<AppState> {
         .routes(routes!(articles::react))
         .routes(routes!(articles::draft_from_message))
         .routes(routes!(articles::list_categories, articles::create_category))
+        .routes(routes!(surveys::list_surveys, surveys::create_survey))
+        .routes(routes!(surveys::show_survey, surveys::update_survey))
+        .routes(routes!(surveys::send_survey))
+        .routes(routes!(surveys::survey_results))
+        .routes(routes!(surveys::show_survey_link, surveys::answer_survey_link))
         .merge(uploads);
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
 }

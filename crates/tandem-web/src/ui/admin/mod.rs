@@ -20,6 +20,8 @@ mod rules;
 mod services;
 mod standard_form;
 mod standards;
+mod survey_results;
+mod surveys;
 mod teams;
 
 use askama::Template;
@@ -47,6 +49,7 @@ pub fn routes() -> Router<AppState> {
         .merge(rules::routes())
         .merge(calendars::routes())
         .merge(standards::routes())
+        .merge(surveys::routes())
 }
 
 /// Pages only an admin may open.

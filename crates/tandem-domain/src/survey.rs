@@ -66,13 +66,12 @@ pub fn check_questions(errors: &mut FieldErrors, questions: &[Question]) -> Vec<
         .map(|(index, question)| {
             let text = validate::required_line(errors, &format!("questions[{index}].text"), &question.text, 300);
             let field = format!("questions[{index}].choices");
-            let choices: Vec<String> = question
-                .choices
-                .iter()
-                .map(|choice| validate::required_line(errors, &field, choice, 120))
-                .collect();
+            let choices: Vec<String> =
+                question.choices.iter().map(|choice| validate::required_line(errors, &field, choice, 120)).collect();
             match question.kind {
-                QuestionKind::Choice if !(2..=10).contains(&choices.len()) => errors.add(field, "must have 2 to 10 options"),
+                QuestionKind::Choice if !(2..=10).contains(&choices.len()) => {
+                    errors.add(field, "must have 2 to 10 options")
+                }
                 QuestionKind::Choice => {}
                 _ if !choices.is_empty() => errors.add(field, "only choice questions have options"),
                 _ => {}

@@ -106,7 +106,8 @@ pub async fn list(conn: Conn<'_>, before: SurveyId, limit: i64) -> Result<Vec<Su
 
 /// Active surveys whose next round is due at `now` (the `surveys_due` index).
 pub async fn due(conn: Conn<'_>, now: Millis, limit: i64) -> Result<Vec<SurveyRow>, StoreError> {
-    const SQL: &str = concat!(survey_columns!(), " WHERE next_round_at <= $1 AND active ORDER BY next_round_at, id LIMIT $2");
+    const SQL: &str =
+        concat!(survey_columns!(), " WHERE next_round_at <= $1 AND active ORDER BY next_round_at, id LIMIT $2");
     Ok(on_conn!(conn, c => sqlx::query_as::<_, SurveyRow>(SQL).bind(now).bind(limit).fetch_all(&mut *c).await)?)
 }
 

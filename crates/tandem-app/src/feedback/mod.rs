@@ -7,6 +7,6 @@ mod csat;
 mod weakest_link;
 
 pub(crate) use ask::ask_for_rating;
-pub(crate) use csat::{record_rating, satisfaction_of};
 pub use csat::{RatingInput, SatisfactionOut};
+pub(crate) use csat::{record_rating, satisfaction_of};
 pub use weakest_link::{WeakLink, WeakestLinks};

@@ -131,8 +131,7 @@ pub(crate) async fn queue_rating_request(
     .map_err(render_error)?;
     // No [#N] tag and no threading: the links are the answer, not a reply on the ticket.
     let subject = format!("How did we do? {} (request {})", ticket.subject, ticket.id.0);
-    let email =
-        Email { kind: EmailKind::Notification, message: None, subject, body, automatic: true, threaded: false };
+    let email = Email { kind: EmailKind::Notification, message: None, subject, body, automatic: true, threaded: false };
     queue(conn, outbound, ticket, &recipient, &team, email, now).await
 }
 

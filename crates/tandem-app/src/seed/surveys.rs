@@ -8,10 +8,10 @@ use tandem_domain::{Millis, PersonId, PersonKind, QuestionKind, SurveyAudience, 
 use tandem_store::surveys;
 
 use super::{Builder, new_person};
+use crate::AppError;
 use crate::directory::people::NewPerson;
 use crate::surveys::rounds::invite;
 use crate::surveys::{AnswersInput, SurveyInput};
-use crate::AppError;
 
 const HOUR: Millis = 3_600_000;
 const DAY: Millis = 24 * HOUR;
@@ -72,9 +72,8 @@ pub(super) async fn build_surveys(builder: &mut Builder, stores: TeamId, now: Mi
         builder.person(barista).await?;
     }
     let nps = nps_survey();
-    let answers = NPS_ANSWERS.iter().map(|&(score, matters, improve)| {
-        vec![number(0, score), text(1, matters), text(2, improve)]
-    });
+    let answers =
+        NPS_ANSWERS.iter().map(|&(score, matters, improve)| vec![number(0, score), text(1, matters), text(2, improve)]);
     run_round(builder, nps, now - 13 * DAY, answers.collect()).await?;
     let pulse = pulse_survey();
     let answers = PULSE_ANSWERS.iter().map(|&(score, workload, helps, comment)| {
@@ -113,7 +112,11 @@ fn pulse_survey() -> SurveyInput {
         title: "Monthly pulse".into(),
         intro: "Anonymous: answers are stored without your name, and shown only for groups of five or more.".into(),
         questions: vec![
-            question(QuestionKind::Scale0To10, "How likely are you to recommend Harbor Coffee as a place to work?", &[]),
+            question(
+                QuestionKind::Scale0To10,
+                "How likely are you to recommend Harbor Coffee as a place to work?",
+                &[],
+            ),
             question(QuestionKind::Scale1To5, "How manageable was your workload this month?", &[]),
             question(
                 QuestionKind::Choice,
@@ -143,14 +146,17 @@ async fn run_round(
     let app = builder.app().clone();
     let admin = builder.admin().clone();
     let survey = app.create_survey(&admin, input, at).await?;
-    app.send_survey_now(&admin, survey.id, at).await?;
+    // The round went out before the desk existed: opened and its invitations claimed here, with no
+    // sending job left behind in the queue (the desk's own jobs start empty).
     let mut tx = app.store().begin().await?;
-    let round = surveys::rounds(tx.conn(), survey.id, 1).await?.into_iter().next().ok_or(AppError::NotFound("round"))?;
-    let people =
-        surveys::audience_after(tx.conn(), survey.audience, None, PersonId(0), answers.len() as i64).await?;
+    let row = surveys::get(tx.conn(), survey.id).await?.ok_or(AppError::NotFound("survey"))?;
+    let next = row.every_days.map(|days| at + days * DAY);
+    let closes = at + row.open_days * DAY;
+    let round = surveys::open_round(tx.conn(), &row, next, closes, at).await?.ok_or(AppError::NotFound("round"))?;
+    let people = surveys::audience_after(tx.conn(), survey.audience, None, PersonId(0), answers.len() as i64).await?;
     let mut tokens = Vec::with_capacity(people.len());
     for person in people {
-        tokens.extend(invite(tx.conn(), round.id, person, at).await?);
+        tokens.extend(invite(tx.conn(), round, person, at).await?);
     }
     tx.commit().await?;
     for (index, (token, answers)) in tokens.iter().zip(answers).enumerate() {

@@ -248,7 +248,9 @@ async fn check_department(
 
 pub(super) async fn survey_view(conn: Conn<'_>, row: SurveyRow) -> Result<SurveyView, AppError> {
     let department = match row.department_id {
-        Some(id) => teams::get(conn, id).await?.map(|team| NamedRef { id: team.id.0, slug: Some(team.slug), name: team.name }),
+        Some(id) => {
+            teams::get(conn, id).await?.map(|team| NamedRef { id: team.id.0, slug: Some(team.slug), name: team.name })
+        }
         None => None,
     };
     Ok(SurveyView {

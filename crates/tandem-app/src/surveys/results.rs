@@ -99,7 +99,9 @@ impl App {
         let survey = surveys::get(reader.conn(), id).await?.ok_or(AppError::NotFound("survey"))?;
         let rounds = surveys::rounds(reader.conn(), id, i64::MAX).await?;
         let round = match query.round {
-            Some(number) => Some(rounds.into_iter().find(|round| round.number == number).ok_or(AppError::NotFound("survey round"))?),
+            Some(number) => Some(
+                rounds.into_iter().find(|round| round.number == number).ok_or(AppError::NotFound("survey round"))?,
+            ),
             None => rounds.into_iter().next(),
         };
         let (responses, questions) = match &round {

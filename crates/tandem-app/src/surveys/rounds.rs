@@ -13,8 +13,8 @@ use super::DAY_MS;
 use super::define::{RoundView, require_admin, round_view};
 use super::links::{link_hash, new_link_token};
 use crate::jobs::{self, Job, JobContext, Schedule};
-use crate::mail::outbox::{self, Invitation};
 use crate::mail::Outbound;
+use crate::mail::outbox::{self, Invitation};
 use crate::{App, AppError};
 
 /// People invited per job: each is an insert and maybe an email, so a batch is a short write.
@@ -44,7 +44,7 @@ impl App {
 
 /// Opens the survey's next round (closing `open_days` later), moves its schedule on and enqueues
 /// the round's first sending job; `None` if another writer opened it first.
-pub(crate) async fn open_round(mut conn: Conn<'_>, survey: &SurveyRow, now: Millis) -> Result<Option<SurveyRoundId>, AppError> {
+async fn open_round(mut conn: Conn<'_>, survey: &SurveyRow, now: Millis) -> Result<Option<SurveyRoundId>, AppError> {
     let next = survey.every_days.filter(|_| survey.active).map(|days| now + days * DAY_MS);
     let closes = now + survey.open_days * DAY_MS;
     let Some(round) = surveys::open_round(conn.reborrow(), survey, next, closes, now).await? else { return Ok(None) };

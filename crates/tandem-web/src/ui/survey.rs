@@ -159,11 +159,17 @@ fn page(
                 index,
                 kind: question.kind.as_str(),
                 text: question.text.clone(),
-                options: options.into_iter().map(|option| {
-                    let on = chosen(&option);
-                    (option, on)
-                }).collect(),
-                value: given(index).and_then(|answer| answer.text.clone()).filter(|_| question.kind == QuestionKind::Text).unwrap_or_default(),
+                options: options
+                    .into_iter()
+                    .map(|option| {
+                        let on = chosen(&option);
+                        (option, on)
+                    })
+                    .collect(),
+                value: given(index)
+                    .and_then(|answer| answer.text.clone())
+                    .filter(|_| question.kind == QuestionKind::Text)
+                    .unwrap_or_default(),
             }
         })
         .collect();

@@ -32,6 +32,7 @@ mod standards_escalation;
 mod standards_lifecycle;
 mod storage_parity;
 mod store;
+mod survey_pages;
 mod surveys;
 mod tickets;
 mod tidy;

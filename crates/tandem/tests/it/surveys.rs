@@ -64,10 +64,8 @@ pub async fn links_to(desk: &TestApp, to: &str) -> Vec<String> {
 pub fn tokens_in(text: &str) -> Vec<String> {
     let mut tokens: Vec<String> = Vec::new();
     for (at, _) in text.match_indices("/survey/") {
-        let token: String = text[at + 8..]
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
-            .collect();
+        let token: String =
+            text[at + 8..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').collect();
         if !tokens.contains(&token) {
             tokens.push(token);
         }
@@ -134,7 +132,8 @@ test_both!(
 
         let rated = answer(&desk, token, json!([{"question": 0, "number": 2}])).await;
         assert_eq!(rated.status, 200, "{:?}", rated.json);
-        let again = answer(&desk, token, json!([{"question": 0, "number": 5}, {"question": 1, "text": " Quick! "}])).await;
+        let again =
+            answer(&desk, token, json!([{"question": 0, "number": 5}, {"question": 1, "text": " Quick! "}])).await;
         assert_eq!(again.json["answers"], json!([{"question": 0, "number": 5}, {"question": 1, "text": "Quick!"}]));
         let ticket = desk.get(&format!("/api/v1/tickets/{id}"), &erin).await.json;
         assert_eq!(ticket["satisfaction"]["rating"], 5, "the same answer as the portal's, changed in place");
@@ -250,10 +249,12 @@ test_both!(
         let mut edited = pulse("department", Some(stores));
         edited["title"] = json!("Store pulse");
         let path = format!("/api/v1/surveys/{id}");
-        let put = desk.send_with(axum::http::Method::PUT, &path, Some(&admin), Some(&edited), &[("if-match", "1")]).await;
+        let put =
+            desk.send_with(axum::http::Method::PUT, &path, Some(&admin), Some(&edited), &[("if-match", "1")]).await;
         assert_eq!(put.status, 200, "{:?}", put.json);
         assert_eq!(put.json["title"], "Store pulse");
-        let stale = desk.send_with(axum::http::Method::PUT, &path, Some(&admin), Some(&edited), &[("if-match", "1")]).await;
+        let stale =
+            desk.send_with(axum::http::Method::PUT, &path, Some(&admin), Some(&edited), &[("if-match", "1")]).await;
         assert_eq!(stale.error_code(), "version_conflict");
 
         // Leads read surveys and results but neither write nor send.
@@ -263,9 +264,11 @@ test_both!(
         assert_eq!(desk.post(&format!("{path}/send"), &casey, &json!({})).await.status, 403);
 
         // An agent who leads nothing, an employee, an external customer: every survey is missing.
-        let sam_id = desk.get("/api/v1/people?q=sam@harbor.example", &admin).await.json["items"][0]["id"].as_i64().unwrap();
+        let sam_id =
+            desk.get("/api/v1/people?q=sam@harbor.example", &admin).await.json["items"][0]["id"].as_i64().unwrap();
         let care = team_id(&desk, &admin, "care").await;
-        let member = desk.put(&format!("/api/v1/teams/{care}/members/{sam_id}"), &admin, &json!({"role": "agent"})).await;
+        let member =
+            desk.put(&format!("/api/v1/teams/{care}/members/{sam_id}"), &admin, &json!({"role": "agent"})).await;
         assert_eq!(member.status.as_u16() / 100, 2, "{:?}", member.json);
         for email in ["sam@harbor.example", "bea@harbor.example", "erin@example.com", "olga@bayside.example"] {
             let token = desk.token(email).await;
@@ -275,7 +278,8 @@ test_both!(
             }
             assert_eq!(desk.post(&format!("{path}/send"), &token, &json!({})).await.status, 404, "{email}");
             assert_eq!(desk.post("/api/v1/surveys", &token, &nps()).await.status, 404, "{email}");
-            let put = desk.send_with(axum::http::Method::PUT, &path, Some(&token), Some(&edited), &[("if-match", "2")]).await;
+            let put =
+                desk.send_with(axum::http::Method::PUT, &path, Some(&token), Some(&edited), &[("if-match", "2")]).await;
             assert_eq!(put.status, 404, "{email}");
         }
         assert_eq!(desk.send(axum::http::Method::GET, "/api/v1/surveys", None, None).await.status, 401);
@@ -302,7 +306,12 @@ test_both!(
         assert_eq!(sent.json["number"], 1);
         run_jobs(&desk, now()).await;
         let round = *round_ids(&desk.db.store).await.last().unwrap();
-        let invited = || scalar(&desk.db.store, "SELECT COUNT(*) FROM survey_invitations i JOIN survey_rounds r ON r.id = i.round_id JOIN surveys s ON s.id = r.survey_id WHERE s.title = 'Would you recommend us?'");
+        let invited = || {
+            scalar(
+                &desk.db.store,
+                "SELECT COUNT(*) FROM survey_invitations i JOIN survey_rounds r ON r.id = i.round_id JOIN surveys s ON s.id = r.survey_id WHERE s.title = 'Would you recommend us?'",
+            )
+        };
         assert_eq!(invited().await, externals, "every external customer, once");
         assert_eq!(links_to(&desk, "olga@bayside.example").await.len(), 1);
 
@@ -323,7 +332,9 @@ test_both!(
         scheduled["title"] = json!("Scheduled NPS");
         scheduled["active"] = json!(true);
         let scheduled = create(&desk, &admin, &scheduled).await;
-        let rounds = async || desk.get(&format!("/api/v1/surveys/{scheduled}"), &admin).await.json["rounds"].as_array().unwrap().len();
+        let rounds = async || {
+            desk.get(&format!("/api/v1/surveys/{scheduled}"), &admin).await.json["rounds"].as_array().unwrap().len()
+        };
         for at in [now(), now() + 60_000, now() + 120_000] {
             worker(&desk).tick(at).await.unwrap();
             run_jobs(&desk, at).await;
@@ -352,7 +363,8 @@ async fn answer_pulse(desk: &TestApp, admin: &str, id: i64) -> Vec<(String, Stri
         let token = links_to(desk, &email).await.pop().expect("an invitation");
         let score = (index % 11) as i64;
         let said = format!("comment {index}");
-        let given = json!([{"question": 0, "number": score}, {"question": 2, "text": "Tools"}, {"question": 3, "text": said}]);
+        let given =
+            json!([{"question": 0, "number": score}, {"question": 2, "text": "Tools"}, {"question": 3, "text": said}]);
         let answered = answer(desk, &token, given).await;
         assert_eq!(answered.status, 200, "{:?}", answered.json);
         links.push((email, token));
@@ -369,10 +381,17 @@ test_both!(
         let (bea_email, bea_token) = links.iter().find(|(email, _)| email == "bea@harbor.example").unwrap().clone();
 
         // Bea changes her mind: her answer is replaced, not counted twice.
-        let responses = || scalar(&desk.db.store, "SELECT COUNT(*) FROM survey_responses r JOIN survey_rounds o ON o.id = r.round_id JOIN surveys s ON s.id = o.survey_id WHERE s.title = 'Spring pulse'");
+        let responses = || {
+            scalar(
+                &desk.db.store,
+                "SELECT COUNT(*) FROM survey_responses r JOIN survey_rounds o ON o.id = r.round_id JOIN surveys s ON s.id = o.survey_id WHERE s.title = 'Spring pulse'",
+            )
+        };
         let before = responses().await;
         assert_eq!(before, links.len() as i64);
-        let changed = answer(&desk, &bea_token, json!([{"question": 0, "number": 10}, {"question": 3, "text": "BEA-SECRET"}])).await;
+        let changed =
+            answer(&desk, &bea_token, json!([{"question": 0, "number": 10}, {"question": 3, "text": "BEA-SECRET"}]))
+                .await;
         assert_eq!(changed.status, 200, "{:?}", changed.json);
         assert_eq!(responses().await, before);
         let shown = open_link(&desk, &bea_token).await.json;
@@ -392,8 +411,16 @@ test_both!(
                 tandem_store::on_conn!(reader.conn(), c => sqlx::query_scalar("SELECT column_name::text FROM information_schema.columns WHERE table_name = 'survey_invitations' AND table_schema = current_schema() ORDER BY ordinal_position").fetch_all(&mut *c).await).unwrap()
             }
         };
-        assert_eq!(columns, ["id", "round_id", "person_id", "token_hash", "answered", "created_at"], "no time or reference to an answer");
-        let stored_hash = scalar(&desk.db.store, "SELECT COUNT(*) FROM survey_responses WHERE answer_key IN (SELECT token_hash FROM survey_invitations)").await;
+        assert_eq!(
+            columns,
+            ["id", "round_id", "person_id", "token_hash", "answered", "created_at"],
+            "no time or reference to an answer"
+        );
+        let stored_hash = scalar(
+            &desk.db.store,
+            "SELECT COUNT(*) FROM survey_responses WHERE answer_key IN (SELECT token_hash FROM survey_invitations)",
+        )
+        .await;
         assert_eq!(stored_hash, 0, "an answer's key is not its invitation's hash");
 
         // Every survey endpoint, as everyone who can read it: nothing leads to Bea.
@@ -401,7 +428,12 @@ test_both!(
         let lead = desk.token("casey@harbor.example").await;
         let mut seen = Vec::new();
         for token in [&admin, &lead] {
-            for route in ["/api/v1/surveys".to_owned(), format!("/api/v1/surveys/{id}"), format!("/api/v1/surveys/{id}/results"), format!("/api/v1/surveys/{id}/results?round=1")] {
+            for route in [
+                "/api/v1/surveys".to_owned(),
+                format!("/api/v1/surveys/{id}"),
+                format!("/api/v1/surveys/{id}/results"),
+                format!("/api/v1/surveys/{id}/results?round=1"),
+            ] {
                 let response = desk.get(&route, token).await;
                 assert_eq!(response.status, 200, "{route}");
                 seen.push(response.json);
@@ -430,7 +462,10 @@ test_both!(
         let stores = departments.iter().find(|group| group["department"]["name"] == "Store Operations").unwrap();
         assert_eq!(stores["results"]["not_enough_answers"], false, "six store employees answered: {stores}");
         let care = departments.iter().find(|group| group["department"]["name"] == "Customer Care").unwrap();
-        assert_eq!(care["results"], json!({"not_enough_answers": true, "message": "Not enough answers: results are shown from 5 answers."}));
+        assert_eq!(
+            care["results"],
+            json!({"not_enough_answers": true, "message": "Not enough answers: results are shown from 5 answers."})
+        );
     }
 );
 
@@ -445,7 +480,13 @@ test_both!(
         assert_eq!(before["overall"]["not_enough_answers"], true);
         desk.post(&format!("/api/v1/surveys/{id}/send"), &admin, &json!({})).await;
         run_jobs(&desk, now()).await;
-        let customers = ["erin@example.com", "olga@bayside.example", "sol@sunrisebeans.example", "theo@example.net", "priya@example.org"];
+        let customers = [
+            "erin@example.com",
+            "olga@bayside.example",
+            "sol@sunrisebeans.example",
+            "theo@example.net",
+            "priya@example.org",
+        ];
         for (email, score) in customers.iter().zip([10, 9, 8, 3, 9]).take(4) {
             let token = links_to(&desk, email).await.pop().unwrap();
             assert_eq!(answer(&desk, &token, json!([{"question": 0, "number": score}])).await.status, 200);
@@ -454,10 +495,18 @@ test_both!(
         assert_eq!(four["overall"]["not_enough_answers"], true, "four answers: not enough");
         assert!(four["overall"].get("score").is_none());
         let token = links_to(&desk, customers[4]).await.pop().unwrap();
-        assert_eq!(answer(&desk, &token, json!([{"question": 0, "number": 9}, {"question": 1, "text": "Great beans"}])).await.status, 200);
+        assert_eq!(
+            answer(&desk, &token, json!([{"question": 0, "number": 9}, {"question": 1, "text": "Great beans"}]))
+                .await
+                .status,
+            200
+        );
         let five = desk.get(&results, &admin).await.json;
         let overall = &five["overall"];
-        assert_eq!((overall["promoters"].as_i64(), overall["passives"].as_i64(), overall["detractors"].as_i64()), (Some(3), Some(1), Some(1)));
+        assert_eq!(
+            (overall["promoters"].as_i64(), overall["passives"].as_i64(), overall["detractors"].as_i64()),
+            (Some(3), Some(1), Some(1))
+        );
         assert_eq!(overall["score"], 40, "(3 - 1) / 5");
         assert_eq!(overall["questions"][0]["average"], 7.8);
         assert_eq!(overall["questions"][0]["distribution"][9]["count"], 2);

@@ -75,7 +75,8 @@ impl Default for SurveyForm {
             kind: "pulse".into(),
             title: String::new(),
             intro: String::new(),
-            questions: "scale_0_10 | How likely are you to recommend us as a place to work?\ntext | Anything else?".into(),
+            questions: "scale_0_10 | How likely are you to recommend us as a place to work?\ntext | Anything else?"
+                .into(),
             audience: "employees".into(),
             department_id: String::new(),
             every_days: String::new(),
@@ -113,10 +114,15 @@ impl SurveyForm {
         let audience =
             self.audience.parse::<SurveyAudience>().map_err(|error| problems.add("audience", error.to_string())).ok();
         let questions = self.questions.lines().filter(|line| !line.trim().is_empty()).enumerate();
-        let questions: Vec<Question> =
-            questions.filter_map(|(index, line)| parse_question(line).map_err(|why| {
-                problems.add("questions", format!("line {}: {why}", index + 1));
-            }).ok()).collect();
+        let questions: Vec<Question> = questions
+            .filter_map(|(index, line)| {
+                parse_question(line)
+                    .map_err(|why| {
+                        problems.add("questions", format!("line {}: {why}", index + 1));
+                    })
+                    .ok()
+            })
+            .collect();
         let number = |problems: &mut Problems, field: &str, raw: &str| -> Option<i64> {
             let raw = raw.trim();
             if raw.is_empty() {
@@ -154,7 +160,9 @@ fn parse_question(line: &str) -> Result<Question, String> {
     let text = parts.next().unwrap_or_default().to_owned();
     let choices = parts
         .next()
-        .map(|options| options.split(';').map(str::trim).filter(|option| !option.is_empty()).map(str::to_owned).collect())
+        .map(|options| {
+            options.split(';').map(str::trim).filter(|option| !option.is_empty()).map(str::to_owned).collect()
+        })
         .unwrap_or_default();
     Ok(Question { kind, text, choices })
 }
@@ -207,7 +215,13 @@ struct Parts {
     rounds: Vec<RoundView>,
 }
 
-async fn page(state: &AppState, viewer: &Viewer, parts: Parts, form: SurveyForm, problems: Problems) -> Result<Response, UiError> {
+async fn page(
+    state: &AppState,
+    viewer: &Viewer,
+    parts: Parts,
+    form: SurveyForm,
+    problems: Problems,
+) -> Result<Response, UiError> {
     let teams = state.app.list_teams(&viewer.principal).await?;
     let departments = teams
         .into_iter()
@@ -245,8 +259,14 @@ async fn create(
     };
     match outcome(state.app.create_survey(&viewer.principal, input, crate::now()).await)? {
         Ok(saved) => Ok(done(&format!("/admin/surveys/{}", saved.id), Done::Created)),
-        Err(problems) => page(&state, &viewer, parts, form, problems).await,
+        Err(problems) => page(&state, &viewer, parts, form, on_inputs(problems)).await,
     }
+}
+
+/// The app names each question's field (`questions[1].choices`); the form has one box for them all.
+fn on_inputs(mut problems: Problems) -> Problems {
+    problems.rename(|field| field.starts_with("questions").then(|| "questions".to_owned()));
+    problems
 }
 
 async fn edit(
@@ -277,7 +297,7 @@ async fn update(
     };
     match outcome(state.app.update_survey(&viewer.principal, id, form.version, input, crate::now()).await)? {
         Ok(_) => Ok(done(&format!("/admin/surveys/{id}"), Done::Saved)),
-        Err(problems) => page(&state, &viewer, parts, form, problems).await,
+        Err(problems) => page(&state, &viewer, parts, form, on_inputs(problems)).await,
     }
 }
 

@@ -191,6 +191,26 @@ mod tests {
     }
 
     #[test]
+    fn a_rating_request_carries_a_link_per_rating_and_escapes_the_subject() {
+        let links = (1..=5).map(|stars| (stars, format!("http://desk.example/survey/sv_x?rating={stars}"))).collect();
+        let request = RatingRequest {
+            name: "Erin",
+            subject: "Lid <missing>",
+            team: "Customer Care",
+            ticket: 7,
+            links,
+            closes: "24 December 2026",
+        };
+        let rendered = request.rendered().unwrap();
+        for stars in 1..=5 {
+            assert!(rendered.text.contains(&format!("{stars} of 5: http://desk.example/survey/sv_x?rating={stars}")));
+            assert!(rendered.html.contains(&format!("href=\"http://desk.example/survey/sv_x?rating={stars}\"")));
+        }
+        assert!(rendered.text.contains("until 24 December 2026"));
+        assert!(!rendered.html.contains("<missing>"), "{}", rendered.html);
+    }
+
+    #[test]
     fn an_acknowledgement_escapes_the_subject_in_html() {
         let ack = Acknowledgement {
             name: "Erin",

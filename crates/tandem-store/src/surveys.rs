@@ -164,6 +164,12 @@ pub async fn round(conn: Conn<'_>, id: SurveyRoundId) -> Result<Option<RoundRow>
     Ok(on_conn!(conn, c => sqlx::query_as::<_, RoundRow>(SQL).bind(id).fetch_optional(&mut *c).await)?)
 }
 
+/// Round `number` of a survey.
+pub async fn round_numbered(conn: Conn<'_>, survey: SurveyId, number: i64) -> Result<Option<RoundRow>, StoreError> {
+    const SQL: &str = concat!(round_columns!(), " WHERE r.survey_id = $1 AND r.number = $2");
+    Ok(on_conn!(conn, c => sqlx::query_as::<_, RoundRow>(SQL).bind(survey).bind(number).fetch_optional(&mut *c).await)?)
+}
+
 /// A survey's rounds, the latest first (a handful: one per sending).
 pub async fn rounds(conn: Conn<'_>, survey: SurveyId, limit: i64) -> Result<Vec<RoundRow>, StoreError> {
     const SQL: &str = concat!(round_columns!(), " WHERE r.survey_id = $1 ORDER BY r.number DESC LIMIT $2");

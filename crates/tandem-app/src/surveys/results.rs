@@ -97,12 +97,11 @@ impl App {
         require_reader(principal)?;
         let mut reader = self.store().read().await?;
         let survey = surveys::get(reader.conn(), id).await?.ok_or(AppError::NotFound("survey"))?;
-        let rounds = surveys::rounds(reader.conn(), id, i64::MAX).await?;
         let round = match query.round {
             Some(number) => Some(
-                rounds.into_iter().find(|round| round.number == number).ok_or(AppError::NotFound("survey round"))?,
+                surveys::round_numbered(reader.conn(), id, number).await?.ok_or(AppError::NotFound("survey round"))?,
             ),
-            None => rounds.into_iter().next(),
+            None => surveys::rounds(reader.conn(), id, 1).await?.into_iter().next(),
         };
         let (responses, questions) = match &round {
             Some(round) => (surveys::responses(reader.conn(), round.id).await?, round.questions.0.clone()),

@@ -107,6 +107,7 @@ test_both!(
     async fn admins_define_and_send_surveys_in_the_admin_and_leads_read_results(backend: TestBackend) {
         let desk = TestApp::demo(backend).await;
         let admin = Browser::of(&desk, ADMIN).await;
+        assert!(admin.page("/admin").await.contains("href=\"/admin/surveys\""));
         let list = admin.page("/admin/surveys").await;
         assert!(
             list.contains("Monthly pulse") && list.contains("How likely are you to recommend Harbor Coffee?"),
@@ -175,6 +176,7 @@ test_both!(
             let care = &page[page.find("data-department=\"Customer Care\"").expect("Customer Care")..];
             assert!(care[..care.find("</div>").unwrap()].contains("Not enough answers to show results"), "{care}");
         }
+        assert!(lead.page("/admin").await.contains("href=\"/admin/surveys\""));
         assert!(lead.page("/admin/surveys").await.contains("Monthly pulse"));
         for page in ["/admin/surveys/new".to_owned(), path.clone()] {
             assert_eq!(lead.get(&page).await.status, 404, "leads do not edit surveys: {page}");

@@ -284,6 +284,7 @@ test_both!(
         }
         assert_eq!(desk.send(axum::http::Method::GET, "/api/v1/surveys", None, None).await.status, 401);
         assert_eq!(desk.get("/api/v1/surveys/999999", &admin).await.status, 404);
+        assert_eq!(desk.get(&format!("{path}/results?round=9"), &admin).await.status, 404, "no such round");
         let listed = desk.get("/api/v1/surveys?limit=100", &admin).await.json;
         assert!(listed["items"].as_array().unwrap().iter().any(|survey| survey["id"] == id));
     }

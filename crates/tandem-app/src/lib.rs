@@ -26,6 +26,7 @@ pub mod recovery;
 pub mod routing;
 pub mod seed;
 pub mod standards;
+pub mod surveys;
 pub mod tickets;
 
 use std::sync::Arc;

@@ -87,3 +87,11 @@ id_type!(
     /// A make-good offered to a customer after a bad experience.
     MakeGoodId
 );
+id_type!(
+    /// An NPS or pulse survey an admin defined.
+    SurveyId
+);
+id_type!(
+    /// One sending of a survey to its audience.
+    SurveyRoundId
+);

@@ -21,6 +21,7 @@ pub mod principal;
 pub mod routing;
 pub mod search;
 pub mod standard;
+pub mod survey;
 pub mod tags;
 pub mod ticket;
 pub mod validate;
@@ -38,6 +39,7 @@ pub use person::{Assignment, Connection, PersonKind, Stakeholder, TeamKind, Team
 pub use principal::{Membership, Principal};
 pub use routing::{RoutingFacts, RuleActions, RuleConditions};
 pub use standard::{Metric, TargetState};
+pub use survey::{QuestionKind, SurveyAudience, SurveyKind};
 pub use ticket::{Channel, MessageVisibility, Priority, TicketStatus};
 pub use validate::FieldErrors;
 

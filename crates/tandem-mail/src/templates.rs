@@ -59,6 +59,34 @@ pub struct Announcement<'a> {
     pub link: &'a str,
 }
 
+/// After a solve: the requester is asked to rate the request, one signed link per rating.
+#[derive(Clone, Debug, Template)]
+#[template(path = "email/rating_request.txt")]
+pub struct RatingRequest<'a> {
+    pub name: &'a str,
+    pub subject: &'a str,
+    pub team: &'a str,
+    pub ticket: i64,
+    /// The rating (1–5) and its link.
+    pub links: Vec<(i64, String)>,
+    /// Until when the answer can be changed (a date a person reads).
+    pub closes: &'a str,
+}
+
+/// An invitation to an NPS or pulse survey, with the person's own signed link.
+#[derive(Clone, Debug, Template)]
+#[template(path = "email/survey_invitation.txt")]
+pub struct SurveyInvitation<'a> {
+    pub name: &'a str,
+    pub title: &'a str,
+    pub intro: &'a str,
+    pub link: &'a str,
+    pub anonymous: bool,
+    pub min_group: i64,
+    pub closes: &'a str,
+    pub sender: &'a str,
+}
+
 /// The HTML parts: the email's values under `email`, plus what the page layout needs.
 #[derive(Template)]
 #[template(path = "email/reply.html")]
@@ -88,6 +116,34 @@ struct AnnouncementHtml<'a> {
     email: &'a Announcement<'a>,
     title: &'a str,
     body_html: String,
+}
+
+#[derive(Template)]
+#[template(path = "email/rating_request.html")]
+struct RatingRequestHtml<'a> {
+    email: &'a RatingRequest<'a>,
+    title: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "email/survey_invitation.html")]
+struct SurveyInvitationHtml<'a> {
+    email: &'a SurveyInvitation<'a>,
+    title: &'a str,
+}
+
+impl RatingRequest<'_> {
+    pub fn rendered(&self) -> Result<Rendered, askama::Error> {
+        let html = RatingRequestHtml { email: self, title: self.subject };
+        Ok(Rendered { text: self.render()?, html: html.render()? })
+    }
+}
+
+impl SurveyInvitation<'_> {
+    pub fn rendered(&self) -> Result<Rendered, askama::Error> {
+        let html = SurveyInvitationHtml { email: self, title: self.title };
+        Ok(Rendered { text: self.render()?, html: html.render()? })
+    }
 }
 
 impl Reply<'_> {
@@ -161,6 +217,26 @@ mod tests {
         );
         assert!(!rendered.html.contains("<b>grinder"));
         assert_eq!(rendered.html.matches("<p style=\"margin:0 0 12px\">").count(), 2);
+    }
+
+    #[test]
+    fn a_rating_request_carries_a_link_per_rating_and_escapes_the_subject() {
+        let links = (1..=5).map(|stars| (stars, format!("http://desk.example/survey/sv_x?rating={stars}"))).collect();
+        let request = RatingRequest {
+            name: "Erin",
+            subject: "Lid <missing>",
+            team: "Customer Care",
+            ticket: 7,
+            links,
+            closes: "24 December 2026",
+        };
+        let rendered = request.rendered().unwrap();
+        for stars in 1..=5 {
+            assert!(rendered.text.contains(&format!("{stars} of 5: http://desk.example/survey/sv_x?rating={stars}")));
+            assert!(rendered.html.contains(&format!("href=\"http://desk.example/survey/sv_x?rating={stars}\"")));
+        }
+        assert!(rendered.text.contains("until 24 December 2026"));
+        assert!(!rendered.html.contains("<missing>"), "{}", rendered.html);
     }
 
     #[test]

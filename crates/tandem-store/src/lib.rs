@@ -33,6 +33,7 @@ pub mod routing_rules;
 pub mod satisfaction;
 pub mod services;
 pub mod standards;
+pub mod surveys;
 pub mod targets;
 pub mod teams;
 pub mod ticket_list;

@@ -102,3 +102,31 @@ pub async fn external_totals(conn: Conn<'_>, since: Millis) -> Result<(i64, i64)
          WHERE audience = 'external' AND updated_at >= $1";
     Ok(on_conn!(conn, c => sqlx::query_as::<_, (i64, i64)>(SQL).bind(since).fetch_one(&mut *c).await)?)
 }
+
+/// A rating link: who may rate which ticket with it, until when.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct RatingLinkRow {
+    pub ticket_id: TicketId,
+    pub person_id: PersonId,
+    pub expires_at: Millis,
+}
+
+/// Keeps a new rating link (only the hash of its token).
+pub async fn insert_link(
+    conn: Conn<'_>,
+    token_hash: &str,
+    link: &RatingLinkRow,
+    now: Millis,
+) -> Result<(), StoreError> {
+    const SQL: &str = "INSERT INTO rating_links (token_hash, ticket_id, person_id, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5)";
+    on_conn!(conn, c => sqlx::query(SQL)
+        .bind(token_hash).bind(link.ticket_id).bind(link.person_id).bind(now).bind(link.expires_at)
+        .execute(&mut *c).await.map(|done| done.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn link(conn: Conn<'_>, token_hash: &str) -> Result<Option<RatingLinkRow>, StoreError> {
+    const SQL: &str = "SELECT ticket_id, person_id, expires_at FROM rating_links WHERE token_hash = $1";
+    Ok(on_conn!(conn, c => sqlx::query_as::<_, RatingLinkRow>(SQL).bind(token_hash).fetch_optional(&mut *c).await)?)
+}

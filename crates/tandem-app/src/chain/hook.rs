@@ -25,7 +25,8 @@ pub(crate) struct StatusMove<'a> {
     pub open_links_reason: Option<&'a str>,
 }
 
-/// Applies the chain's consequences of `moved` (nothing when the status did not change).
+/// Applies the chain's consequences of `moved` (nothing when the status did not change), and asks
+/// the requester of a newly solved ticket for a rating.
 pub(crate) async fn status_moved(
     mut conn: Conn<'_>,
     outbound: Option<&Outbound>,
@@ -40,6 +41,9 @@ pub(crate) async fn status_moved(
         links::start_waiting_on_children(conn.reborrow(), ticket, now).await?;
     } else if from == TicketStatus::PendingInternal {
         links::stop_waiting_on_children(conn.reborrow(), ticket, now).await?;
+    }
+    if to == TicketStatus::Solved && from.is_active() {
+        crate::feedback::ask_for_rating(conn.reborrow(), outbound, ticket, now).await?;
     }
     match (from.is_active(), to.is_active()) {
         (true, false) => {

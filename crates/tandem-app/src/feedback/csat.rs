@@ -5,8 +5,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tandem_domain::validate::{self, FieldErrors};
-use tandem_domain::{Millis, Principal, TicketAccess, TicketId, TicketStatus};
+use tandem_domain::{Millis, PersonId, Principal, TicketAccess, TicketId, TicketStatus};
 use tandem_store::satisfaction::{self, NewRating};
+use tandem_store::tickets::TicketView;
 use tandem_store::{Conn, events};
 
 use crate::tickets::access_for_write;
@@ -40,42 +41,55 @@ impl App {
         input: RatingInput,
         now: Millis,
     ) -> Result<SatisfactionOut, AppError> {
-        let mut errors = FieldErrors::new();
-        if !(1..=5).contains(&input.rating) {
-            errors.add("rating", "must be between 1 and 5");
-        }
-        if let Some(comment) = &input.comment {
-            validate::bounded_text(&mut errors, "comment", comment, 4_000, false);
-        }
-        errors.into_result()?;
         let mut tx = self.store().begin().await?;
         let (ticket, access) = access_for_write(tx.conn(), principal, id).await?;
         let party = ticket.requester_id == principal.person_id || ticket.recipient_id == Some(principal.person_id);
         if access != TicketAccess::Customer || !party {
             return Err(AppError::forbidden("only the person who asked (or the one it was for) rates a ticket"));
         }
-        let solved_at = match (ticket.status, ticket.solved_at) {
-            (TicketStatus::Solved | TicketStatus::Closed, Some(at)) => at,
-            _ => return Err(AppError::conflict("not_solved", "a ticket is rated once it is solved")),
-        };
-        if now - solved_at > SURVEY_OPEN_MS {
-            return Err(AppError::conflict("survey_closed", "this ticket was solved too long ago to rate it now"));
-        }
-        let comment = input.comment.as_deref().map(str::trim).filter(|comment| !comment.is_empty());
-        let rating = NewRating {
-            ticket_id: id,
-            rating: input.rating,
-            comment,
-            rated_by: principal.person_id,
-            audience: ticket.audience,
-            team_id: ticket.team_id,
-        };
-        satisfaction::upsert(tx.conn(), rating, now).await?;
-        let data = json!({ "rating": input.rating, "comment": comment });
-        events::append(tx.conn(), id, Some(principal.person_id), "satisfaction_rated", &data, now).await?;
+        let rated = record_rating(tx.conn(), &ticket, principal.person_id, input, now).await?;
         tx.commit().await?;
-        Ok(SatisfactionOut { rating: input.rating, comment: comment.map(str::to_owned), rated_at: instant(now) })
+        Ok(rated)
     }
+}
+
+/// Records `person`'s rating of their `ticket` (locked by the caller), replacing an earlier one,
+/// with its audit event: the one way a rating is written, from the portal, the API or a signed link.
+pub(crate) async fn record_rating(
+    mut conn: Conn<'_>,
+    ticket: &TicketView,
+    person: PersonId,
+    input: RatingInput,
+    now: Millis,
+) -> Result<SatisfactionOut, AppError> {
+    let mut errors = FieldErrors::new();
+    if !(1..=5).contains(&input.rating) {
+        errors.add("rating", "must be between 1 and 5");
+    }
+    if let Some(comment) = &input.comment {
+        validate::bounded_text(&mut errors, "comment", comment, 4_000, false);
+    }
+    errors.into_result()?;
+    let solved_at = match (ticket.status, ticket.solved_at) {
+        (TicketStatus::Solved | TicketStatus::Closed, Some(at)) => at,
+        _ => return Err(AppError::conflict("not_solved", "a ticket is rated once it is solved")),
+    };
+    if now - solved_at > SURVEY_OPEN_MS {
+        return Err(AppError::conflict("survey_closed", "this ticket was solved too long ago to rate it now"));
+    }
+    let comment = input.comment.as_deref().map(str::trim).filter(|comment| !comment.is_empty());
+    let rating = NewRating {
+        ticket_id: ticket.id,
+        rating: input.rating,
+        comment,
+        rated_by: person,
+        audience: ticket.audience,
+        team_id: ticket.team_id,
+    };
+    satisfaction::upsert(conn.reborrow(), rating, now).await?;
+    let data = json!({ "rating": input.rating, "comment": comment });
+    events::append(conn, ticket.id, Some(person), "satisfaction_rated", &data, now).await?;
+    Ok(SatisfactionOut { rating: input.rating, comment: comment.map(str::to_owned), rated_at: instant(now) })
 }
 
 /// The rating of ticket `id`, if it has one.

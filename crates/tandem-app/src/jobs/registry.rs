@@ -40,12 +40,18 @@ impl Registry {
             .with::<crate::standards::RefreshOpenTickets>()
             .with::<crate::incidents::DeliverIncidentUpdate>()
             .with::<crate::announcements::SendAnnouncementEmails>()
+            .with::<crate::surveys::OpenDueSurveys>()
+            .with::<crate::surveys::SendSurveyRound>()
             .with_effect::<crate::mail::SendEmail>()
     }
 
     /// The periodic work every node schedules (each period's job runs once across nodes).
     pub fn standard_schedules() -> Vec<super::Schedule> {
-        vec![super::PurgeFinishedJobs::schedule(), crate::standards::ScanStandards::schedule()]
+        vec![
+            super::PurgeFinishedJobs::schedule(),
+            crate::standards::ScanStandards::schedule(),
+            crate::surveys::OpenDueSurveys::schedule(),
+        ]
     }
 
     /// Adds a job kind.

@@ -191,8 +191,12 @@ pub(crate) async fn queue_announcement(
         automatic: true,
         body: &body,
     };
-    let no_sender = || "not sent: no default sender address is set (mail.from)".to_owned();
-    record(conn, envelope, no_sender, now).await
+    record(conn, envelope, no_default_sender, now).await
+}
+
+/// Why an email from the desk itself (not a team's mailbox) was not sent.
+fn no_default_sender() -> String {
+    "not sent: no default sender address is set (mail.from)".to_owned()
 }
 
 /// What an announcement's email says, the same for each recipient.
@@ -202,6 +206,104 @@ pub(crate) struct AnnouncementEmail<'a> {
     /// Markdown.
     pub body: &'a str,
     pub author: &'a str,
+}
+
+/// After a solve: asks `recipient` to rate `ticket`, one signed link per rating (`/survey/{token}`
+/// with the rating preselected; the page records nothing until the answer is sent).
+pub(crate) async fn queue_rating_request(
+    mut conn: Conn<'_>,
+    outbound: &Outbound,
+    ticket: &TicketView,
+    recipient: PersonId,
+    token: &str,
+    closes: Millis,
+    now: Millis,
+) -> Result<(), AppError> {
+    let recipient = person(conn.reborrow(), recipient).await?;
+    let team = team_name(conn.reborrow(), ticket).await?;
+    let links = (1..=5).map(|stars| (stars, outbound.link(&format!("/survey/{token}?rating={stars}")))).collect();
+    let body = templates::RatingRequest {
+        name: &recipient.fields.name,
+        subject: &ticket.subject,
+        team: &team,
+        ticket: ticket.id.0,
+        links,
+        closes: &day(closes),
+    }
+    .rendered()
+    .map_err(render_error)?;
+    // No [#N] tag and no threading: the links are the answer, not a reply on the ticket.
+    let subject = format!("How did we do? {} (request {})", ticket.subject, ticket.id.0);
+    let email = Email { kind: EmailKind::Notification, message: None, subject, body, automatic: true, threaded: false };
+    queue(conn, outbound, ticket, &recipient, &team, email, now).await
+}
+
+/// What a survey invitation says besides its link.
+pub(crate) struct Invitation<'a> {
+    pub title: &'a str,
+    pub intro: &'a str,
+    pub anonymous: bool,
+    pub min_group: i64,
+    pub closes: Millis,
+}
+
+/// A survey invitation to `recipient` with their own signed link, from the desk's default sender.
+pub(crate) async fn queue_survey_invitation(
+    mut conn: Conn<'_>,
+    outbound: &Outbound,
+    recipient: PersonId,
+    invitation: &Invitation<'_>,
+    token: &str,
+    now: Millis,
+) -> Result<(), AppError> {
+    let recipient = person(conn.reborrow(), recipient).await?;
+    let link = outbound.link(&format!("/survey/{token}"));
+    let body = templates::SurveyInvitation {
+        name: &recipient.fields.name,
+        title: invitation.title,
+        intro: invitation.intro,
+        link: &link,
+        anonymous: invitation.anonymous,
+        min_group: invitation.min_group,
+        closes: &day(invitation.closes),
+        sender: SURVEY_SENDER,
+    }
+    .rendered()
+    .map_err(render_error)?;
+    let email = Email {
+        kind: EmailKind::Notification,
+        message: None,
+        subject: invitation.title.to_owned(),
+        body,
+        automatic: true,
+        threaded: false,
+    };
+    let envelope = Envelope {
+        kind: email.kind,
+        ticket_id: None,
+        message: None,
+        recipient: Party { name: Some(recipient.fields.name.clone()), email: recipient.fields.email.clone() },
+        recipient_id: recipient.id,
+        sender: Party {
+            name: Some(SURVEY_SENDER.to_owned()),
+            email: outbound.settings.from.clone().unwrap_or_default(),
+        },
+        id_prefix: "tandem.survey".to_owned(),
+        subject: &email.subject,
+        in_reply_to: None,
+        references: &[],
+        automatic: email.automatic,
+        body: &email.body,
+    };
+    record(conn, envelope, no_default_sender, now).await
+}
+
+/// The display name survey invitations come from.
+const SURVEY_SENDER: &str = "Surveys";
+
+/// A date a person reads in an email ("24 December 2026", UTC).
+fn day(at: Millis) -> String {
+    jiff::Timestamp::from_millisecond(at).map_or_else(|_| at.to_string(), |at| at.strftime("%-d %B %Y").to_string())
 }
 
 /// One email with its parties and headers, before it is composed.

@@ -52,6 +52,9 @@ pub async fn load_demo(app: &App, now: Millis) -> Result<(), AppError> {
     super::announcements::build_announcements(builder.at(now - HOUR), &people).await?;
     super::recovery::build_recovery(builder.at(now - HOUR / 2), &people).await?;
     super::recovery::build_loyalty(&builder, &people).await?;
+    if let Some(stores) = people["sam@harbor.example"].department_id {
+        super::surveys::build_surveys(&mut builder, stores, now).await?;
+    }
     Ok(())
 }
 

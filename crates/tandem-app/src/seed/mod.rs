@@ -10,6 +10,7 @@ mod incidents;
 mod recovery;
 mod standards;
 mod stories;
+mod surveys;
 
 pub use demo::{DEMO_PASSWORD, DEMO_TICKETS, load_demo};
 

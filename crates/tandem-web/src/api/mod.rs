@@ -17,6 +17,7 @@ mod rules;
 mod services;
 mod sessions;
 mod standards;
+mod surveys;
 mod teams;
 mod ticket_messages;
 mod tickets;
@@ -54,6 +55,7 @@ use crate::state::AppState;
         (name = "announcements", description = "News from admins and team leads to employees, with read receipts"),
         (name = "loyalty", description = "Customer profiles, referrals, purchases and the detractors list"),
         (name = "recovery", description = "Make-goods after a bad experience, their approval and each team's budget"),
+        (name = "surveys", description = "NPS and pulse surveys, their results, and signed survey and rating links"),
     )
 )]
 struct ApiDoc;
@@ -151,6 +153,11 @@ pub fn router(options: &WebOptions) -> OpenApiRouter<AppState> {
         .routes(routes!(loyalty::import_purchases))
         .routes(routes!(loyalty::list_detractors))
         .routes(routes!(loyalty::work_detractor))
+        .routes(routes!(surveys::list_surveys, surveys::create_survey))
+        .routes(routes!(surveys::show_survey, surveys::update_survey))
+        .routes(routes!(surveys::send_survey))
+        .routes(routes!(surveys::survey_results))
+        .routes(routes!(surveys::show_survey_link, surveys::answer_survey_link))
         .merge(uploads);
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
 }

@@ -14,6 +14,7 @@ mod layout;
 mod portal;
 mod session;
 mod signin;
+mod survey;
 
 pub use error::UiError;
 use session::Viewer;
@@ -35,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .merge(portal::routes())
         .merge(agent::routes())
         .merge(admin::routes())
+        .merge(survey::routes())
 }
 
 /// The start page depends on who you are: staff work queues, everyone else the portal.

@@ -389,7 +389,7 @@ test_both!(
             assert_eq!(desk.post("/api/v1/organizations", &admin, &organization).await.status, 201);
         }
         let all = every_page(&desk, &admin, "/api/v1/people", 100).await;
-        assert_eq!(all.len(), 12 + 7, "the demo's twelve people and the twins");
+        assert_eq!(all.len(), 19 + 7, "the demo's nineteen people and the twins");
         for limit in [1, 2, 3, 5] {
             let paged = every_page(&desk, &admin, "/api/v1/people", limit).await;
             assert_eq!(ids(&paged), ids(&all), "limit {limit}");
@@ -402,7 +402,7 @@ test_both!(
         let twins = every_page(&desk, &admin, "/api/v1/people?kind=external&q=twin", 2).await;
         assert_eq!(twins.len(), 7);
         let employees = every_page(&desk, &admin, "/api/v1/people?kind=employee", 4).await;
-        assert!(employees.iter().all(|person| person["kind"] == "employee") && employees.len() == 9);
+        assert!(employees.iter().all(|person| person["kind"] == "employee") && employees.len() == 13);
 
         let organizations = every_page(&desk, &admin, "/api/v1/organizations", 100).await;
         assert_eq!(organizations.len(), 9);

@@ -37,6 +37,8 @@ mod standards_escalation;
 mod standards_lifecycle;
 mod storage_parity;
 mod store;
+mod survey_pages;
+mod surveys;
 mod tickets;
 mod tidy;
 mod visibility;

@@ -43,6 +43,10 @@ async fn the_document_lists_every_api_route() {
         ("/api/v1/articles/{id}/reaction", "put"),
         ("/api/v1/tickets/{id}/article-drafts", "post"),
         ("/api/v1/article-categories", "post"),
+        ("/api/v1/surveys", "post"),
+        ("/api/v1/surveys/{id}/send", "post"),
+        ("/api/v1/surveys/{id}/results", "get"),
+        ("/api/v1/survey-links/{token}", "post"),
     ] {
         assert!(paths.get(path).and_then(|item| item.get(method)).is_some(), "{method} {path} is documented");
     }
@@ -71,6 +75,13 @@ async fn every_documented_operation_is_served_and_asks_for_credentials() {
             if method == axum::http::Method::GET && OPEN_READS.contains(&path.as_str()) {
                 // The help centre is open to visitors: reading articles asks for no credentials.
                 assert!(matches!(response.status.as_u16(), 200 | 404), "{method} {concrete}: {:?}", response.json);
+                continue;
+            }
+            if path == "/api/v1/survey-links/{token}" {
+                // A signed survey link is its own credential: an unknown one is simply not found,
+                // and answering with no body is refused as such.
+                let expected = if method == axum::http::Method::GET { 404 } else { 415 };
+                assert_eq!(response.status, expected, "{method} {concrete}: {:?}", response.json);
                 continue;
             }
             if (method.as_str(), path.as_str()) == ("POST", "/api/v1/sessions") {

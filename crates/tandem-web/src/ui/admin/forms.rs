@@ -116,6 +116,7 @@ pub enum Done {
     Added,
     Removed,
     Deleted,
+    Sent,
 }
 
 impl Done {
@@ -126,6 +127,7 @@ impl Done {
             Done::Added => "added",
             Done::Removed => "removed",
             Done::Deleted => "deleted",
+            Done::Sent => "sent",
         }
     }
 
@@ -137,6 +139,7 @@ impl Done {
             "added" => "Added to the team.",
             "removed" => "Removed from the team.",
             "deleted" => "Deleted.",
+            "sent" => "Sent: the invitations are on their way.",
             _ => return None,
         };
         Some(text.to_owned())

@@ -21,6 +21,8 @@ mod rules;
 mod services;
 mod standard_form;
 mod standards;
+mod survey_results;
+mod surveys;
 mod teams;
 
 use askama::Template;
@@ -49,6 +51,7 @@ pub fn routes() -> Router<AppState> {
         .merge(calendars::routes())
         .merge(standards::routes())
         .merge(purchases::routes())
+        .merge(surveys::routes())
 }
 
 /// Pages only an admin may open.

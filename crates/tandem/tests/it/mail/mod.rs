@@ -13,6 +13,7 @@ mod noise;
 mod outbound;
 pub mod smtp_sink;
 mod smtp_tls;
+mod surveys;
 
 pub use serde_json::Value;
 use tandem_app::mail::Ingested;

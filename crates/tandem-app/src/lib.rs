@@ -20,6 +20,7 @@ pub mod incidents;
 pub mod jobs;
 pub mod mail;
 pub mod passwords;
+pub mod reviews;
 pub mod routing;
 pub mod seed;
 pub mod standards;

@@ -79,3 +79,7 @@ id_type!(
     /// A category of the help centre.
     ArticleCategoryId
 );
+id_type!(
+    /// A customer's review of a service, public or private.
+    ReviewId
+);

@@ -25,6 +25,7 @@ pub mod messages;
 pub mod organizations;
 pub mod outbound;
 pub mod people;
+pub mod reviews;
 pub mod routing_rules;
 pub mod satisfaction;
 pub mod services;

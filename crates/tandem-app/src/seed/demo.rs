@@ -49,6 +49,7 @@ pub async fn load_demo(app: &App, now: Millis) -> Result<(), AppError> {
     }
     super::incidents::build_incident(builder.at(now - 3 * HOUR / 2), &people).await?;
     super::articles::build_articles(builder.at(now - HOUR), &people).await?;
+    super::reviews::build_reviews(&quiet, &people, now).await?;
     Ok(())
 }
 

@@ -6,6 +6,7 @@
 mod articles;
 mod demo;
 mod incidents;
+mod reviews;
 mod standards;
 mod stories;
 

@@ -10,6 +10,7 @@ mod jobs;
 mod mail;
 mod organizations;
 mod people;
+mod reviews;
 mod rules;
 mod services;
 mod sessions;
@@ -48,6 +49,7 @@ use crate::state::AppState;
         (name = "email", description = "Mailboxes and the messages they received (admins)"),
         (name = "incidents", description = "Incidents that many tickets of both audiences are linked to (staff)"),
         (name = "knowledge", description = "Help articles for each audience, their search, suggestions and deflections"),
+        (name = "reviews", description = "Customers' reviews of services, public or private, and the teams' answers"),
     )
 )]
 struct ApiDoc;
@@ -126,6 +128,10 @@ pub fn router(options: &WebOptions) -> OpenApiRouter<AppState> {
         .routes(routes!(articles::react))
         .routes(routes!(articles::draft_from_message))
         .routes(routes!(articles::list_categories, articles::create_category))
+        .routes(routes!(reviews::list_reviews, reviews::create_review))
+        .routes(routes!(reviews::show_review, reviews::update_review))
+        .routes(routes!(reviews::answer_review))
+        .routes(routes!(reviews::hide_review))
         .merge(uploads);
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
 }

@@ -22,6 +22,8 @@ mod multinode;
 mod openapi;
 mod pages;
 mod portal_pages;
+mod review_pages;
+mod reviews;
 mod robustness;
 mod routing;
 mod search;

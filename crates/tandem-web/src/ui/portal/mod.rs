@@ -3,13 +3,14 @@
 //! visiting it act as requesters too (see [`customer_face`]).
 //!
 //! Routes: the home page (here), a service's request form (`service_form.rs`), "My requests"
-//! (`requests.rs`), articles suggested while a request is typed (`suggestions.rs`), one request with its public conversation (`request_page.rs`) and downloads of
+//! (`requests.rs`), "My reviews" and "Write a review" (`reviews.rs`), articles suggested while a request is typed (`suggestions.rs`), one request with its public conversation (`request_page.rs`) and downloads of
 //! attachments (`files.rs`). Forms with files are read by `form_post.rs`.
 
 mod files;
 mod form_post;
 mod request_page;
 mod requests;
+mod reviews;
 mod service_form;
 mod suggestions;
 
@@ -44,6 +45,9 @@ pub fn routes() -> Router<AppState> {
         .route("/portal/requests/{id}/reply", post(request_page::reply).layer(DefaultBodyLimit::disable()))
         .route("/portal/requests/{id}/solve", post(request_page::solve))
         .route("/portal/requests/{id}/rate", post(request_page::rate))
+        .route("/portal/reviews", get(reviews::list))
+        .route("/portal/reviews/new", get(reviews::new_form).post(reviews::create))
+        .route("/portal/reviews/{id}", get(reviews::edit_form).post(reviews::save))
         .route("/files/{id}", get(files::download))
 }
 

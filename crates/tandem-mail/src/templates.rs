@@ -45,6 +45,26 @@ pub struct Notification<'a> {
     pub link: &'a str,
 }
 
+/// A team's daily digest of the feedback on the topics it owns.
+#[derive(Clone, Debug, Template)]
+#[template(path = "email/digest.txt")]
+pub struct Digest<'a> {
+    pub team: &'a str,
+    pub items: Vec<DigestItem>,
+    pub link: &'a str,
+}
+
+/// One piece of feedback in a digest.
+#[derive(Clone, Debug)]
+pub struct DigestItem {
+    pub topic: String,
+    /// "a review", "a satisfaction answer", "a message".
+    pub source: &'static str,
+    pub stars: Option<i64>,
+    pub author: String,
+    pub body: String,
+}
+
 /// The HTML parts: the email's values under `email`, plus what the page layout needs.
 #[derive(Template)]
 #[template(path = "email/reply.html")]
@@ -66,6 +86,20 @@ struct AcknowledgementHtml<'a> {
 struct NotificationHtml<'a> {
     email: &'a Notification<'a>,
     title: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "email/digest.html")]
+struct DigestHtml<'a> {
+    email: &'a Digest<'a>,
+    title: &'a str,
+}
+
+impl Digest<'_> {
+    pub fn rendered(&self) -> Result<Rendered, askama::Error> {
+        let html = DigestHtml { email: self, title: self.team };
+        Ok(Rendered { text: self.render()?, html: html.render()? })
+    }
 }
 
 impl Reply<'_> {

@@ -14,6 +14,7 @@ mod sql;
 pub mod articles;
 pub mod attachments;
 pub mod events;
+pub mod feedback_routing;
 pub mod idempotency;
 pub mod inbound;
 pub mod incidents;

@@ -1,10 +1,19 @@
-//! Feedback: the requester's satisfaction rating (CSAT) of a solved ticket (`csat.rs`), and the
+//! Feedback: the requester's satisfaction rating (CSAT) of a solved ticket (`csat.rs`), the
 //! weakest-link report that attributes external customers' ratings along the service chain
-//! (`weakest_link.rs`).
+//! (`weakest_link.rs`), and feedback routing: topics owned by teams (`topics.rs`), general
+//! feedback messages (`messages.rs`), each piece of feedback sent as a ticket or into a digest
+//! (`routing.rs`), and the daily digest job (`digest.rs`).
 
 mod csat;
+mod digest;
+mod messages;
+pub(crate) mod routing;
+pub(crate) mod topics;
 mod weakest_link;
 
 pub(crate) use csat::satisfaction_of;
 pub use csat::{RatingInput, SatisfactionOut};
+pub use digest::SendFeedbackDigests;
+pub use messages::{FeedbackInput, FeedbackOut, RouteOut};
+pub use topics::{OwnerInput, OwnerOut, TopicInput, TopicView};
 pub use weakest_link::{WeakLink, WeakestLinks};

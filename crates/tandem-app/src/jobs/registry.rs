@@ -39,12 +39,17 @@ impl Registry {
             .with::<crate::standards::ScanStandards>()
             .with::<crate::standards::RefreshOpenTickets>()
             .with::<crate::incidents::DeliverIncidentUpdate>()
+            .with::<crate::feedback::SendFeedbackDigests>()
             .with_effect::<crate::mail::SendEmail>()
     }
 
     /// The periodic work every node schedules (each period's job runs once across nodes).
     pub fn standard_schedules() -> Vec<super::Schedule> {
-        vec![super::PurgeFinishedJobs::schedule(), crate::standards::ScanStandards::schedule()]
+        vec![
+            super::PurgeFinishedJobs::schedule(),
+            crate::standards::ScanStandards::schedule(),
+            crate::feedback::SendFeedbackDigests::schedule(),
+        ]
     }
 
     /// Adds a job kind.

@@ -7,7 +7,7 @@
 //! acknowledgement of their new request; staff get notifications. Internal notes never reach
 //! this module. The sender is the ticket team's mailbox (the address customers already write to).
 
-use tandem_domain::{EmailKind, EmailStatus, MessageId, Millis, PersonId};
+use tandem_domain::{EmailKind, EmailStatus, MessageId, Millis, PersonId, TeamId};
 use tandem_mail::templates::{self, Rendered};
 use tandem_mail::{Outgoing, Party};
 use tandem_store::outbound::{self, NewOutbound};
@@ -101,6 +101,68 @@ pub(crate) async fn queue_notification(
             threaded: false,
         };
         queue(conn.reborrow(), outbound, ticket, &recipient, &team, email, now).await?;
+    }
+    Ok(())
+}
+
+/// A team's feedback digest (`body`), to each of `readers`: about no ticket, so never threaded.
+pub(crate) async fn queue_digest(
+    mut conn: Conn<'_>,
+    outbound: &Outbound,
+    team: TeamId,
+    team_name: &str,
+    readers: &[PersonId],
+    body: &Rendered,
+    now: Millis,
+) -> Result<(), AppError> {
+    let from = match mailboxes::first_of_team(conn.reborrow(), team).await? {
+        Some(mailbox) => mailbox.fields.address,
+        None => outbound.settings.from.clone().unwrap_or_default(),
+    };
+    let subject = format!("Feedback digest for {team_name}");
+    let domain = from.rsplit_once('@').map_or("tandem.invalid", |(_, domain)| domain);
+    let sender = Party { name: Some(team_name.to_owned()), email: from.clone() };
+    for &reader in readers {
+        let recipient = person(conn.reborrow(), reader).await?;
+        let message_id = format!("tandem.digest.{}.{:016x}@{domain}", team.0, rand::random::<u64>());
+        let to = [Party { name: Some(recipient.fields.name.clone()), email: recipient.fields.email.clone() }];
+        let composed = Outgoing {
+            from: &sender,
+            to: &to,
+            cc: &[],
+            subject: &subject,
+            message_id: &message_id,
+            in_reply_to: None,
+            references: &[],
+            automatic: true,
+            date: now,
+            body,
+        };
+        let (raw, failure) = match (from.is_empty(), tandem_mail::compose(&composed)) {
+            (true, _) => (
+                Vec::new(),
+                Some("not sent: the team has no mailbox and no default sender address is set (mail.from)".to_owned()),
+            ),
+            (false, Ok(raw)) => (raw, None),
+            (false, Err(error)) => (Vec::new(), Some(format!("not sent: {error}"))),
+        };
+        let row = NewOutbound {
+            kind: EmailKind::Notification,
+            ticket_id: None,
+            message_id: None,
+            recipient_id: Some(recipient.id),
+            envelope_from: &from,
+            envelope_to: &recipient.fields.email,
+            rfc_message_id: &message_id,
+            subject: &subject,
+            raw: &raw,
+            status: if failure.is_some() { EmailStatus::Failed } else { EmailStatus::Queued },
+            last_error: failure.as_deref(),
+        };
+        let id = outbound::insert(conn.reborrow(), &row, now).await?;
+        if failure.is_none() {
+            crate::jobs::enqueue_effect(conn.reborrow(), &SendEmail { email: id }, now).await?;
+        }
     }
     Ok(())
 }

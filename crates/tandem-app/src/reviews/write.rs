@@ -4,12 +4,15 @@
 use serde::Deserialize;
 use serde_json::json;
 use tandem_domain::validate::{self, FieldErrors};
-use tandem_domain::{Millis, PersonKind, Principal, ReviewAccess, ReviewId, ReviewVisibility};
+use tandem_domain::{FeedbackSource, Millis, PersonKind, Principal, ReviewAccess, ReviewId, ReviewVisibility};
+use tandem_store::feedback_routing::NewItem;
 use tandem_store::reviews::{self, ReviewFields, ReviewRow};
 use tandem_store::{Conn, Tx};
 
 use super::access;
 use super::views::{ReviewView, review_view};
+use crate::feedback::routing::route;
+use crate::feedback::topics::topic_for;
 use crate::{App, AppError};
 
 const MAX_TITLE_CHARS: usize = 150;
@@ -28,6 +31,9 @@ pub struct ReviewInput {
     /// `public` (default: on the help centre for everyone) or `private` (you and staff only).
     #[serde(default = "public")]
     pub visibility: ReviewVisibility,
+    /// A feedback topic offered to you (id or slug): the review also reaches the teams that own it.
+    #[serde(default)]
+    pub topic: Option<String>,
 }
 
 fn public() -> ReviewVisibility {
@@ -80,6 +86,20 @@ impl App {
         let id = reviews::insert(tx.conn(), service.id, principal.person_id, &fields, now).await?;
         let data = json!({ "rating": fields.rating, "visibility": fields.visibility });
         reviews::append_event(tx.conn(), id, Some(principal.person_id), "created", &data, now).await?;
+        if let Some(topic) = input.topic.as_deref().filter(|topic| !topic.is_empty()) {
+            let topic = topic_for(tx.conn(), principal, topic).await?;
+            let body = format!("{}: {}", fields.title, fields.body);
+            let item = NewItem {
+                topic_id: topic.id,
+                author_id: principal.person_id,
+                source: FeedbackSource::Review,
+                review_id: Some(id),
+                rated_ticket_id: None,
+                rating: Some(fields.rating),
+                body: &body,
+            };
+            route(&mut tx, principal, &topic, item, now).await?;
+        }
         finish(tx, principal, id).await
     }
 

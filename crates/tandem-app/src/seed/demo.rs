@@ -23,7 +23,7 @@ use crate::tickets::TicketDetail;
 use crate::{App, AppError};
 
 /// How many tickets the demo opens (tests count on it).
-pub const DEMO_TICKETS: usize = super::stories::demo_tickets();
+pub const DEMO_TICKETS: usize = super::stories::demo_tickets() + super::feedback::FEEDBACK_TICKETS;
 
 /// Every demo account signs in with this password.
 pub const DEMO_PASSWORD: &str = "demo";
@@ -50,6 +50,7 @@ pub async fn load_demo(app: &App, now: Millis) -> Result<(), AppError> {
     super::incidents::build_incident(builder.at(now - 3 * HOUR / 2), &people).await?;
     super::articles::build_articles(builder.at(now - HOUR), &people).await?;
     super::reviews::build_reviews(&quiet, &people, now).await?;
+    super::feedback::build_feedback(&builder, &people, now).await?;
     Ok(())
 }
 
@@ -324,7 +325,7 @@ async fn play_steps(
                 at = Box::pin(play_steps(builder, people, &asked, &agent, request.steps, at)).await?;
             }
             Step::Rated(rating, comment) => {
-                let input = RatingInput { rating: *rating, comment: Some((*comment).to_owned()) };
+                let input = RatingInput { rating: *rating, comment: Some((*comment).to_owned()), topic: None };
                 builder.app().rate_ticket(requester, id, input, builder.now).await?;
             }
         }

@@ -5,6 +5,7 @@
 
 mod articles;
 mod demo;
+mod feedback;
 mod incidents;
 mod reviews;
 mod standards;

@@ -99,6 +99,7 @@ pub(super) async fn build_reviews(
             title: (*title).into(),
             body: (*body).into(),
             visibility: *visibility,
+            topic: None,
         };
         let review = app.create_review(&people[author], input, now - ago).await?;
         if let Some((agent, text)) = answer {

@@ -4,6 +4,7 @@
 mod articles;
 mod chain;
 mod feedback;
+mod feedback_routing;
 pub mod health;
 mod incidents;
 mod jobs;
@@ -43,7 +44,7 @@ use crate::state::AppState;
         (name = "routing", description = "Rules that send new tickets to the right team"),
         (name = "tickets", description = "Requests, their conversation, attachments and audit trail"),
         (name = "chain", description = "The service chain: internal requests linked to the tickets they serve"),
-        (name = "feedback", description = "Satisfaction ratings, and the weakest-link report"),
+        (name = "feedback", description = "Satisfaction ratings, the weakest-link report, and feedback topics and their routing"),
         (name = "jobs", description = "The background job queue: jobs parked after their last attempt"),
         (name = "standards", description = "Business-hours calendars and service standards (SLAs and OLAs)"),
         (name = "email", description = "Mailboxes and the messages they received (admins)"),
@@ -132,6 +133,9 @@ pub fn router(options: &WebOptions) -> OpenApiRouter<AppState> {
         .routes(routes!(reviews::show_review, reviews::update_review))
         .routes(routes!(reviews::answer_review))
         .routes(routes!(reviews::hide_review))
+        .routes(routes!(feedback_routing::list_topics, feedback_routing::create_topic))
+        .routes(routes!(feedback_routing::update_topic))
+        .routes(routes!(feedback_routing::send_feedback))
         .merge(uploads);
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
 }

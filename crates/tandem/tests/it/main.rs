@@ -13,6 +13,7 @@ mod concurrency;
 mod demo_walk;
 mod directory;
 mod feedback;
+mod feedback_routing;
 mod help_pages;
 mod incident_pages;
 mod incidents;

@@ -49,6 +49,10 @@ async fn the_document_lists_every_api_route() {
         ("/api/v1/reviews/{id}", "put"),
         ("/api/v1/reviews/{id}/answer", "put"),
         ("/api/v1/reviews/{id}/hide", "post"),
+        ("/api/v1/feedback-topics", "get"),
+        ("/api/v1/feedback-topics", "post"),
+        ("/api/v1/feedback-topics/{id}", "put"),
+        ("/api/v1/feedback", "post"),
     ] {
         assert!(paths.get(path).and_then(|item| item.get(method)).is_some(), "{method} {path} is documented");
     }

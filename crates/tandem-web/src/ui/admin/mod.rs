@@ -9,6 +9,7 @@
 
 mod calendar_form;
 mod calendars;
+mod feedback_topics;
 mod form_builder;
 mod forms;
 mod lookup;
@@ -47,6 +48,7 @@ pub fn routes() -> Router<AppState> {
         .merge(rules::routes())
         .merge(calendars::routes())
         .merge(standards::routes())
+        .merge(feedback_topics::routes())
 }
 
 /// Pages only an admin may open.

@@ -3,9 +3,10 @@
 //! visiting it act as requesters too (see [`customer_face`]).
 //!
 //! Routes: the home page (here), a service's request form (`service_form.rs`), "My requests"
-//! (`requests.rs`), "My reviews" and "Write a review" (`reviews.rs`), articles suggested while a request is typed (`suggestions.rs`), one request with its public conversation (`request_page.rs`) and downloads of
+//! (`requests.rs`), "My reviews" and "Write a review" (`reviews.rs`), "Send feedback" (`feedback.rs`), articles suggested while a request is typed (`suggestions.rs`), one request with its public conversation (`request_page.rs`) and downloads of
 //! attachments (`files.rs`). Forms with files are read by `form_post.rs`.
 
+mod feedback;
 mod files;
 mod form_post;
 mod request_page;
@@ -45,6 +46,7 @@ pub fn routes() -> Router<AppState> {
         .route("/portal/requests/{id}/reply", post(request_page::reply).layer(DefaultBodyLimit::disable()))
         .route("/portal/requests/{id}/solve", post(request_page::solve))
         .route("/portal/requests/{id}/rate", post(request_page::rate))
+        .route("/portal/feedback", get(feedback::show).post(feedback::submit))
         .route("/portal/reviews", get(reviews::list))
         .route("/portal/reviews/new", get(reviews::new_form).post(reviews::create))
         .route("/portal/reviews/{id}", get(reviews::edit_form).post(reviews::save))

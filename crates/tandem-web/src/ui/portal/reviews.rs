@@ -116,6 +116,7 @@ pub(super) async fn create(
         title: form.title.clone(),
         body: form.body.clone(),
         visibility: form.visibility(),
+        topic: None,
     };
     match state.app.create_review(&viewer.principal, input, crate::now()).await {
         Ok(_) => Ok(Redirect::to("/portal/reviews?done=written").into_response()),

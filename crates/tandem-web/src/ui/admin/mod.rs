@@ -1,6 +1,6 @@
 //! The admin pages: people, teams and their members, customer organizations, the service catalog
-//! with a form builder for each service's request form, routing rules, and service standards
-//! with their business-hours calendars.
+//! with a form builder for each service's request form, routing rules, service standards
+//! with their business-hours calendars, and feedback topics with the teams they reach.
 //!
 //! Who may open them: an admin every page; a team's lead their own team's page (settings and
 //! members) and that team's services. Everyone else is answered "not found", as the API answers

@@ -187,6 +187,15 @@ pub async fn mark_digested(conn: Conn<'_>, team: TeamId, last: FeedbackItemId, n
         .bind(team).bind(last).bind(now).execute(&mut *c).await.map(|done| done.rows_affected()))?)
 }
 
+/// Marks every item routed before `before` that waits for a digest as sent at `at` (the demo's
+/// history: yesterday's digests went out before the desk existed).
+pub async fn mark_sent_before(conn: Conn<'_>, before: Millis, at: Millis) -> Result<u64, StoreError> {
+    const SQL: &str = "UPDATE feedback_routes SET digested_at = $2 WHERE digested_at IS NULL AND ticket_id IS NULL \
+         AND item_id IN (SELECT id FROM feedback_items WHERE created_at < $1)";
+    Ok(on_conn!(conn, c => sqlx::query(SQL)
+        .bind(before).bind(at).execute(&mut *c).await.map(|done| done.rows_affected()))?)
+}
+
 /// Who reads a team's digest: its members, and for a department the people in it.
 pub async fn digest_readers(conn: Conn<'_>, team: TeamId) -> Result<Vec<PersonId>, StoreError> {
     const SQL: &str = "SELECT id FROM people WHERE department_id = $1 \

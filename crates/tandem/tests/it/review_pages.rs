@@ -61,6 +61,13 @@ test_both! {
     let sent = erin.post("/portal/reviews/new", &fields("2", "Chipped cups")).await;
     assert_eq!((sent.status, location(&sent)), (StatusCode::SEE_OTHER, "/portal/reviews?done=written"));
 
+    // A review may also go to a feedback topic's teams: a 1-star one about delivery is a ticket.
+    assert!(form.contains("Orders and delivery") && !form.contains("The office"), "customers' topics only");
+    let mut routed = fields("1", "Late box");
+    routed.push(("topic", "delivery".to_owned()));
+    assert_eq!(erin.post("/portal/reviews/new", &routed).await.status, StatusCode::SEE_OTHER);
+    assert!(erin.page("/portal/requests").await.contains("Feedback on Orders and delivery (1 of 5 stars)"));
+
     let mine = erin.page("/portal/reviews").await;
     assert!(mine.contains("Chipped cups") && mine.contains("They know their beans") && mine.contains("Private"), "{mine}");
     assert!(!mine.contains("Nobody answers"), "only her own");

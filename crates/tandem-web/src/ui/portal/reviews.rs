@@ -57,6 +57,8 @@ struct ReviewFormPage {
     /// `None` while writing a new review; the review's id while editing it.
     editing: Option<i64>,
     services: Vec<(String, String, bool)>,
+    /// The feedback topics the review may also be sent to (slug, name, chosen).
+    topics: Vec<(String, String, bool)>,
     form: ReviewForm,
     errors: Vec<String>,
 }
@@ -76,6 +78,8 @@ pub(super) struct ReviewForm {
     visibility: String,
     #[serde(default)]
     version: String,
+    #[serde(default)]
+    topic: String,
 }
 
 impl ReviewForm {
@@ -95,6 +99,7 @@ impl ReviewForm {
             body: review.body.clone(),
             visibility: review.visibility.as_str().to_owned(),
             version: review.version.to_string(),
+            topic: String::new(),
         }
     }
 }
@@ -116,7 +121,7 @@ pub(super) async fn create(
         title: form.title.clone(),
         body: form.body.clone(),
         visibility: form.visibility(),
-        topic: None,
+        topic: Some(form.topic.clone()).filter(|topic| !topic.is_empty()),
     };
     match state.app.create_review(&viewer.principal, input, crate::now()).await {
         Ok(_) => Ok(Redirect::to("/portal/reviews?done=written").into_response()),
@@ -191,7 +196,16 @@ async fn form_page(
     errors: Vec<String>,
     status: StatusCode,
 ) -> Result<Response, UiError> {
-    let services = state.app.list_services(&customer_face(viewer), ServiceQuery::default()).await?;
+    let face = customer_face(viewer);
+    let (services, topics) =
+        tokio::try_join!(state.app.list_services(&face, ServiceQuery::default()), state.app.list_topics(&face))?;
+    let topics = topics
+        .into_iter()
+        .map(|topic| {
+            let chosen = topic.slug == form.topic;
+            (topic.slug, topic.name, chosen)
+        })
+        .collect();
     let services = services
         .into_iter()
         .map(|service| {
@@ -201,6 +215,6 @@ async fn form_page(
         })
         .collect();
     let layout = Layout::for_viewer(viewer, "reviews");
-    let page = ReviewFormPage { layout, editing, services, form, errors };
+    let page = ReviewFormPage { layout, editing, services, topics, form, errors };
     Ok((status, html(&page)).into_response())
 }

@@ -23,6 +23,7 @@ pub mod loyalty;
 pub mod mail;
 pub mod passwords;
 pub mod recovery;
+pub mod reviews;
 pub mod routing;
 pub mod seed;
 pub mod standards;

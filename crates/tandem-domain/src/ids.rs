@@ -95,3 +95,15 @@ id_type!(
     /// One sending of a survey to its audience.
     SurveyRoundId
 );
+id_type!(
+    /// A customer's review of a service, public or private.
+    ReviewId
+);
+id_type!(
+    /// A feedback topic ("store", "delivery") and the teams that own it.
+    FeedbackTopicId
+);
+id_type!(
+    /// One piece of feedback on a topic: a message, a review or a satisfaction answer.
+    FeedbackItemId
+);

@@ -87,6 +87,26 @@ pub struct SurveyInvitation<'a> {
     pub sender: &'a str,
 }
 
+/// A team's daily digest of the feedback on the topics it owns.
+#[derive(Clone, Debug, Template)]
+#[template(path = "email/digest.txt")]
+pub struct Digest<'a> {
+    pub team: &'a str,
+    pub items: Vec<DigestItem>,
+    pub link: &'a str,
+}
+
+/// One piece of feedback in a digest.
+#[derive(Clone, Debug)]
+pub struct DigestItem {
+    pub topic: String,
+    /// "a review", "a satisfaction answer", "a message".
+    pub source: &'static str,
+    pub stars: Option<i64>,
+    pub author: String,
+    pub body: String,
+}
+
 /// The HTML parts: the email's values under `email`, plus what the page layout needs.
 #[derive(Template)]
 #[template(path = "email/reply.html")]
@@ -142,6 +162,20 @@ impl RatingRequest<'_> {
 impl SurveyInvitation<'_> {
     pub fn rendered(&self) -> Result<Rendered, askama::Error> {
         let html = SurveyInvitationHtml { email: self, title: self.title };
+        Ok(Rendered { text: self.render()?, html: html.render()? })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "email/digest.html")]
+struct DigestHtml<'a> {
+    email: &'a Digest<'a>,
+    title: &'a str,
+}
+
+impl Digest<'_> {
+    pub fn rendered(&self) -> Result<Rendered, askama::Error> {
+        let html = DigestHtml { email: self, title: self.team };
         Ok(Rendered { text: self.render()?, html: html.render()? })
     }
 }

@@ -5,7 +5,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tandem_domain::validate::{self, FieldErrors};
-use tandem_domain::{Millis, PersonId, Principal, TicketAccess, TicketId, TicketStatus};
+use tandem_domain::{FeedbackSource, Millis, PersonId, Principal, TicketAccess, TicketId, TicketStatus};
+use tandem_store::feedback_routing::NewItem;
 use tandem_store::satisfaction::{self, NewRating};
 use tandem_store::tickets::TicketView;
 use tandem_store::{Conn, events};
@@ -22,6 +23,10 @@ pub struct RatingInput {
     /// 1 (very unhappy) to 5 (very happy).
     pub rating: i64,
     pub comment: Option<String>,
+    /// A feedback topic offered to you (id or slug): your first answer also reaches the teams
+    /// that own it (answering again changes the rating, not what was routed).
+    #[serde(default)]
+    pub topic: Option<String>,
 }
 
 /// A ticket's satisfaction rating, as its requester and its agents see it.
@@ -47,7 +52,12 @@ impl App {
         if access != TicketAccess::Customer || !party {
             return Err(AppError::forbidden("only the person who asked (or the one it was for) rates a ticket"));
         }
+        let first_answer = satisfaction::get(tx.conn(), id).await?.is_none();
+        let topic = input.topic.clone();
         let rated = record_rating(tx.conn(), &ticket, principal.person_id, input, now).await?;
+        if let Some(topic) = topic.as_deref().filter(|topic| first_answer && !topic.is_empty()) {
+            route_rating(&mut tx, principal, topic, id, rated.rating, rated.comment.as_deref(), now).await?;
+        }
         tx.commit().await?;
         Ok(rated)
     }
@@ -90,6 +100,30 @@ pub(crate) async fn record_rating(
     let data = json!({ "rating": input.rating, "comment": comment });
     events::append(conn, ticket.id, Some(person), "satisfaction_rated", &data, now).await?;
     Ok(SatisfactionOut { rating: input.rating, comment: comment.map(str::to_owned), rated_at: instant(now) })
+}
+
+/// Sends a first satisfaction answer tagged with a topic to the teams that own the topic.
+async fn route_rating(
+    tx: &mut tandem_store::Tx,
+    principal: &Principal,
+    topic: &str,
+    ticket: TicketId,
+    rating: i64,
+    comment: Option<&str>,
+    now: Millis,
+) -> Result<(), AppError> {
+    let topic = super::topics::topic_for(tx.conn(), principal, topic).await?;
+    let item = NewItem {
+        topic_id: topic.id,
+        author_id: principal.person_id,
+        source: FeedbackSource::Csat,
+        review_id: None,
+        rated_ticket_id: Some(ticket),
+        rating: Some(rating),
+        body: comment.unwrap_or("(no comment)"),
+    };
+    super::routing::route(tx, principal, &topic, item, now).await?;
+    Ok(())
 }
 
 /// The rating of ticket `id`, if it has one.

@@ -42,6 +42,7 @@ impl Registry {
             .with::<crate::announcements::SendAnnouncementEmails>()
             .with::<crate::surveys::OpenDueSurveys>()
             .with::<crate::surveys::SendSurveyRound>()
+            .with::<crate::feedback::SendFeedbackDigests>()
             .with_effect::<crate::mail::SendEmail>()
     }
 
@@ -51,6 +52,7 @@ impl Registry {
             super::PurgeFinishedJobs::schedule(),
             crate::standards::ScanStandards::schedule(),
             crate::surveys::OpenDueSurveys::schedule(),
+            crate::feedback::SendFeedbackDigests::schedule(),
         ]
     }
 

@@ -8,7 +8,7 @@
 //! this module. The sender is the ticket team's mailbox (the address customers already write to).
 //! Employees get the announcements meant for them, from the desk's default sender.
 
-use tandem_domain::{AnnouncementId, EmailKind, EmailStatus, MessageId, Millis, PersonId, TicketId};
+use tandem_domain::{AnnouncementId, EmailKind, EmailStatus, MessageId, Millis, PersonId, TeamId, TicketId};
 use tandem_mail::templates::{self, Rendered};
 use tandem_mail::{Outgoing, Party};
 use tandem_store::announcements::Recipient;
@@ -103,6 +103,45 @@ pub(crate) async fn queue_notification(
             threaded: false,
         };
         queue(conn.reborrow(), outbound, ticket, &recipient, &team, email, now).await?;
+    }
+    Ok(())
+}
+
+/// A team's feedback digest (`body`), to each of `readers`, from the team's mailbox or the
+/// desk's default sender: about no ticket, so never threaded.
+pub(crate) async fn queue_digest(
+    mut conn: Conn<'_>,
+    outbound: &Outbound,
+    team: TeamId,
+    team_name: &str,
+    readers: &[PersonId],
+    body: &Rendered,
+    now: Millis,
+) -> Result<(), AppError> {
+    let from = match mailboxes::first_of_team(conn.reborrow(), team).await? {
+        Some(mailbox) => mailbox.fields.address,
+        None => outbound.settings.from.clone().unwrap_or_default(),
+    };
+    let subject = format!("Feedback digest for {team_name}");
+    for &reader in readers {
+        let recipient = person(conn.reborrow(), reader).await?;
+        let envelope = Envelope {
+            kind: EmailKind::Notification,
+            ticket_id: None,
+            message: None,
+            recipient: Party { name: Some(recipient.fields.name.clone()), email: recipient.fields.email.clone() },
+            recipient_id: recipient.id,
+            sender: Party { name: Some(team_name.to_owned()), email: from.clone() },
+            id_prefix: format!("tandem.digest.{}", team.0),
+            subject: &subject,
+            in_reply_to: None,
+            references: &[],
+            automatic: true,
+            body,
+        };
+        let no_sender =
+            || "not sent: the team has no mailbox and no default sender address is set (mail.from)".to_owned();
+        record(conn.reborrow(), envelope, no_sender, now).await?;
     }
     Ok(())
 }

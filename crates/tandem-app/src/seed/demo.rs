@@ -23,7 +23,7 @@ use crate::tickets::TicketDetail;
 use crate::{App, AppError};
 
 /// How many tickets the demo opens (tests count on it).
-pub const DEMO_TICKETS: usize = super::stories::demo_tickets();
+pub const DEMO_TICKETS: usize = super::stories::demo_tickets() + super::feedback::FEEDBACK_TICKETS;
 
 /// Every demo account signs in with this password.
 pub const DEMO_PASSWORD: &str = "demo";
@@ -55,6 +55,8 @@ pub async fn load_demo(app: &App, now: Millis) -> Result<(), AppError> {
     if let Some(stores) = people["sam@harbor.example"].department_id {
         super::surveys::build_surveys(&mut builder, stores, now).await?;
     }
+    super::reviews::build_reviews(&quiet, &people, now).await?;
+    super::feedback::build_feedback(&builder, &people, now).await?;
     Ok(())
 }
 
@@ -329,7 +331,7 @@ async fn play_steps(
                 at = Box::pin(play_steps(builder, people, &asked, &agent, request.steps, at)).await?;
             }
             Step::Rated(rating, comment) => {
-                let input = RatingInput { rating: *rating, comment: Some((*comment).to_owned()) };
+                let input = RatingInput { rating: *rating, comment: Some((*comment).to_owned()), topic: None };
                 builder.app().rate_ticket(requester, id, input, builder.now).await?;
             }
         }

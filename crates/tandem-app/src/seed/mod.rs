@@ -6,8 +6,10 @@
 mod announcements;
 mod articles;
 mod demo;
+mod feedback;
 mod incidents;
 mod recovery;
+mod reviews;
 mod standards;
 mod stories;
 mod surveys;

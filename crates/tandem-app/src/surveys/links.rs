@@ -178,7 +178,7 @@ async fn answer_rating(
     let ticket = tickets::get(conn.reborrow(), link.ticket_id).await?.ok_or(AppError::NotFound("survey link"))?;
     let rating = answers.iter().find(|answer| answer.question == 0).and_then(|answer| answer.number).unwrap_or(0);
     let comment = answers.iter().find(|answer| answer.question == 1).and_then(|answer| answer.text.clone());
-    record_rating(conn.reborrow(), &ticket, link.person_id, RatingInput { rating, comment }, now).await?;
+    record_rating(conn.reborrow(), &ticket, link.person_id, RatingInput { rating, comment, topic: None }, now).await?;
     rating_view(conn, link).await
 }
 

@@ -5,6 +5,7 @@ mod announcements;
 mod articles;
 mod chain;
 mod feedback;
+mod feedback_routing;
 pub mod health;
 mod incidents;
 mod jobs;
@@ -13,6 +14,7 @@ mod mail;
 mod organizations;
 mod people;
 mod recovery;
+mod reviews;
 mod rules;
 mod services;
 mod sessions;
@@ -46,7 +48,7 @@ use crate::state::AppState;
         (name = "routing", description = "Rules that send new tickets to the right team"),
         (name = "tickets", description = "Requests, their conversation, attachments and audit trail"),
         (name = "chain", description = "The service chain: internal requests linked to the tickets they serve"),
-        (name = "feedback", description = "Satisfaction ratings, and the weakest-link report"),
+        (name = "feedback", description = "Satisfaction ratings, the weakest-link report, and feedback topics and their routing"),
         (name = "jobs", description = "The background job queue: jobs parked after their last attempt"),
         (name = "standards", description = "Business-hours calendars and service standards (SLAs and OLAs)"),
         (name = "email", description = "Mailboxes and the messages they received (admins)"),
@@ -56,6 +58,7 @@ use crate::state::AppState;
         (name = "loyalty", description = "Customer profiles, referrals, purchases and the detractors list"),
         (name = "recovery", description = "Make-goods after a bad experience, their approval and each team's budget"),
         (name = "surveys", description = "NPS and pulse surveys, their results, and signed survey and rating links"),
+        (name = "reviews", description = "Customers' reviews of services, public or private, and the teams' answers"),
     )
 )]
 struct ApiDoc;
@@ -158,6 +161,13 @@ pub fn router(options: &WebOptions) -> OpenApiRouter<AppState> {
         .routes(routes!(surveys::send_survey))
         .routes(routes!(surveys::survey_results))
         .routes(routes!(surveys::show_survey_link, surveys::answer_survey_link))
+        .routes(routes!(reviews::list_reviews, reviews::create_review))
+        .routes(routes!(reviews::show_review, reviews::update_review))
+        .routes(routes!(reviews::answer_review))
+        .routes(routes!(reviews::hide_review))
+        .routes(routes!(feedback_routing::list_topics, feedback_routing::create_topic))
+        .routes(routes!(feedback_routing::update_topic))
+        .routes(routes!(feedback_routing::send_feedback))
         .merge(uploads);
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
 }

@@ -10,8 +10,10 @@ mod agent;
 mod assets;
 mod error;
 mod help;
+mod help_reviews;
 mod layout;
 mod portal;
+mod review_card;
 mod session;
 mod signin;
 mod survey;
@@ -33,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .route("/signout", post(signin::sign_out))
         .route("/assets/{file}", get(assets::serve))
         .merge(help::routes())
+        .merge(help_reviews::routes())
         .merge(portal::routes())
         .merge(agent::routes())
         .merge(admin::routes())

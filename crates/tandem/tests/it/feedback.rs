@@ -67,7 +67,7 @@ test_both! {
 
     // The survey closes 30 days after the solve.
     let erin_face = desk.principal("erin@example.com").await;
-    let late = desk.app.rate_ticket(&erin_face, TicketId(id), RatingInput { rating: 1, comment: None }, tandem_testkit::now() + 31 * DAY).await;
+    let late = desk.app.rate_ticket(&erin_face, TicketId(id), RatingInput { rating: 1, comment: None, topic: None }, tandem_testkit::now() + 31 * DAY).await;
     assert!(matches!(late, Err(tandem_app::AppError::Conflict { code: "survey_closed", .. })), "{late:?}");
 }
 }

@@ -212,3 +212,20 @@ test_both! {
     assert_eq!(foreign.status, StatusCode::NOT_FOUND, "Ivan does not work Erin's ticket");
 }
 }
+
+test_both! {
+    async fn editors_see_the_five_reaction_counts_on_the_article_page(backend: TestBackend) {
+    let desk = TestApp::demo(backend).await;
+    let path = "/help/how-to-descale-your-espresso-machine";
+    for email in ["olga@bayside.example", BEA] {
+        let reader = Browser::of(&desk, email).await;
+        let page = reader.page(path).await;
+        reader.post(&format!("{path}/reaction"), &[("_csrf", csrf(&page).as_str()), ("reaction", "sucks")]).await;
+    }
+    let id = desk.get("/api/v1/articles?q=descale", &desk.token(CASEY).await).await.json["items"][0]["id"].clone();
+    let editor = Browser::of(&desk, CASEY).await.page(&format!("/agent/articles/{id}")).await;
+    // Erin's "awesome" is the demo's; Olga and Bea just said it sucks.
+    assert!(editor.contains("Reactions: awesome 1 · interesting 0 · useful 0 · boring 0 · sucks 2"), "{editor}");
+    assert!(!editor.contains("olga@") && !editor.contains("Olga"), "counts only, never who");
+}
+}

@@ -47,6 +47,16 @@ async fn the_document_lists_every_api_route() {
         ("/api/v1/surveys/{id}/send", "post"),
         ("/api/v1/surveys/{id}/results", "get"),
         ("/api/v1/survey-links/{token}", "post"),
+        ("/api/v1/reviews", "get"),
+        ("/api/v1/reviews", "post"),
+        ("/api/v1/reviews/{id}", "get"),
+        ("/api/v1/reviews/{id}", "put"),
+        ("/api/v1/reviews/{id}/answer", "put"),
+        ("/api/v1/reviews/{id}/hide", "post"),
+        ("/api/v1/feedback-topics", "get"),
+        ("/api/v1/feedback-topics", "post"),
+        ("/api/v1/feedback-topics/{id}", "put"),
+        ("/api/v1/feedback", "post"),
     ] {
         assert!(paths.get(path).and_then(|item| item.get(method)).is_some(), "{method} {path} is documented");
     }
@@ -58,8 +68,14 @@ async fn the_document_lists_every_api_route() {
 }
 
 /// The reads of the public help centre, the only operations besides signing in that need no token.
-const OPEN_READS: &[&str] =
-    &["/api/v1/articles", "/api/v1/articles/suggestions", "/api/v1/articles/{id}", "/api/v1/article-categories"];
+const OPEN_READS: &[&str] = &[
+    "/api/v1/articles",
+    "/api/v1/articles/suggestions",
+    "/api/v1/articles/{id}",
+    "/api/v1/article-categories",
+    "/api/v1/reviews",
+    "/api/v1/reviews/{id}",
+];
 
 #[tokio::test]
 async fn every_documented_operation_is_served_and_asks_for_credentials() {
@@ -73,7 +89,7 @@ async fn every_documented_operation_is_served_and_asks_for_credentials() {
             let response = desk.send(method.clone(), &concrete, None, None).await;
             operations += 1;
             if method == axum::http::Method::GET && OPEN_READS.contains(&path.as_str()) {
-                // The help centre is open to visitors: reading articles asks for no credentials.
+                // The help centre is open to visitors: reading articles and reviews asks for no credentials.
                 assert!(matches!(response.status.as_u16(), 200 | 404), "{method} {concrete}: {:?}", response.json);
                 continue;
             }

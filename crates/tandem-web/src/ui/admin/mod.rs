@@ -1,6 +1,6 @@
 //! The admin pages: people, teams and their members, customer organizations, the service catalog
-//! with a form builder for each service's request form, routing rules, and service standards
-//! with their business-hours calendars.
+//! with a form builder for each service's request form, routing rules, service standards
+//! with their business-hours calendars, and feedback topics with the teams they reach.
 //!
 //! Who may open them: an admin every page; a team's lead their own team's page (settings and
 //! members) and that team's services. Everyone else is answered "not found", as the API answers
@@ -9,6 +9,7 @@
 
 mod calendar_form;
 mod calendars;
+mod feedback_topics;
 mod form_builder;
 mod forms;
 mod lookup;
@@ -52,6 +53,7 @@ pub fn routes() -> Router<AppState> {
         .merge(standards::routes())
         .merge(purchases::routes())
         .merge(surveys::routes())
+        .merge(feedback_topics::routes())
 }
 
 /// Pages only an admin may open.

@@ -19,6 +19,7 @@ mod people;
 mod profile;
 mod queues;
 mod reply;
+mod reviews;
 mod search;
 mod targets;
 mod ticket;
@@ -67,6 +68,9 @@ pub fn routes() -> Router<AppState> {
         .route("/agent/articles/{id}", get(article_editor::show).post(article_editor::save))
         .route("/agent/articles/{id}/publish", post(article_editor::publish))
         .route("/agent/article-links", get(articles::links))
+        .route("/agent/reviews", get(reviews::show))
+        .route("/agent/reviews/{id}/answer", post(reviews::answer))
+        .route("/agent/reviews/{id}/hide", post(reviews::hide))
         .route("/agent/tickets/{id}/article-draft", post(articles::draft_from_message))
         .route("/agent/announcements", get(announcements::show))
         .route("/agent/announcements/new", get(announcement_editor::new_form).post(announcement_editor::create))

@@ -3,17 +3,21 @@
 //! visiting it act as requesters too (see [`customer_face`]).
 //!
 //! Routes: the home page (here), a service's request form (`service_form.rs`), "My requests"
-//! (`requests.rs`), announcements for employees (`announcements.rs`), articles suggested while a
-//! request is typed (`suggestions.rs`), one request with its public conversation (`request_page.rs`)
-//! and downloads of attachments (`files.rs`). Forms with files are read by `form_post.rs`.
+//! (`requests.rs`), announcements for employees (`announcements.rs`), "My reviews" and "Write a
+//! review" (`reviews.rs`), "Send feedback" (`feedback.rs`), articles suggested while a request is
+//! typed (`suggestions.rs`), one request with its public conversation (`request_page.rs`), a
+//! make-good's answer (`make_goods.rs`), the referral link (`referral.rs`) and downloads of
+//! attachments (`files.rs`). Forms with files are read by `form_post.rs`.
 
 mod announcements;
+mod feedback;
 mod files;
 mod form_post;
 mod make_goods;
 mod referral;
 mod request_page;
 mod requests;
+mod reviews;
 mod service_form;
 mod suggestions;
 
@@ -51,6 +55,10 @@ pub fn routes() -> Router<AppState> {
         .route("/portal/requests/{id}/make-goods/{make_good}", post(make_goods::answer))
         .route("/portal/refer", get(referral::show))
         .route("/portal/join", get(referral::join))
+        .route("/portal/feedback", get(feedback::show).post(feedback::submit))
+        .route("/portal/reviews", get(reviews::list))
+        .route("/portal/reviews/new", get(reviews::new_form).post(reviews::create))
+        .route("/portal/reviews/{id}", get(reviews::edit_form).post(reviews::save))
         .route("/files/{id}", get(files::download))
         .route("/portal/announcements", get(announcements::list))
         .route("/portal/announcements/{id}", get(announcements::show))

@@ -233,7 +233,7 @@ pub(super) async fn rate(
             .await;
     };
     let comment = Some(signed.form.comment.clone()).filter(|comment| !comment.trim().is_empty());
-    match state.app.rate_ticket(&face, id, RatingInput { rating, comment }, crate::now()).await {
+    match state.app.rate_ticket(&face, id, RatingInput { rating, comment, topic: None }, crate::now()).await {
         Ok(_) => Ok(Redirect::to(&format!("/portal/requests/{}#rating", id.0)).into_response()),
         Err(AppError::Invalid(_)) => {
             rate_refused(&state, &signed.viewer, id, StatusCode::UNPROCESSABLE_ENTITY, "Choose from 1 to 5 stars.")

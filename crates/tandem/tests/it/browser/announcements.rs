@@ -38,7 +38,7 @@ async fn browser_an_employee_opens_an_unread_announcement_from_the_banner() {
 
     browser.sign_in("hana@harbor.example", "/agent/announcements").await;
     let row = browser.text(&format!("tr[data-announcement='{rota}'] td.receipts")).await;
-    assert_eq!(row, "2 of 2", "Sam and now Bea");
+    assert_eq!(row, "2 of 6", "Sam and now Bea, of Store Operations' six");
     browser.screenshot("agent-announcements").await;
 }
 

@@ -170,6 +170,26 @@ pub async fn refused_make_goods(conn: Conn<'_>, since: Millis) -> Result<Vec<Sig
     Ok(on_conn!(conn, c => sqlx::query_as::<_, SignalRow>(SQL).bind(since).fetch_all(&mut *c).await)?)
 }
 
+/// Customers who answered an NPS survey (only ever sent to external customers) 6 or less since
+/// `since`. Only answers that name their person count: an anonymous answer (every pulse answer)
+/// has none and never flags anyone.
+pub async fn low_nps_answers(conn: Conn<'_>, since: Millis) -> Result<Vec<SignalRow>, StoreError> {
+    const SQL: &str = "SELECT r.person_id AS person_id, COUNT(*) AS count, MAX(r.updated_at) AS latest \
+         FROM survey_responses r JOIN survey_rounds sr ON sr.id = r.round_id JOIN surveys s ON s.id = sr.survey_id \
+         WHERE s.kind = 'nps' AND NOT s.anonymous AND r.person_id IS NOT NULL AND r.score <= 6 \
+         AND r.updated_at >= $1 GROUP BY r.person_id ORDER BY latest DESC LIMIT 500";
+    Ok(on_conn!(conn, c => sqlx::query_as::<_, SignalRow>(SQL).bind(since).fetch_all(&mut *c).await)?)
+}
+
+/// Authors of reviews of 1 or 2 stars (public or private, not hidden) the team has not answered,
+/// written or last edited since `since`.
+pub async fn unanswered_bad_reviews(conn: Conn<'_>, since: Millis) -> Result<Vec<SignalRow>, StoreError> {
+    const SQL: &str = "SELECT author_id AS person_id, COUNT(*) AS count, MAX(updated_at) AS latest \
+         FROM reviews WHERE rating <= 2 AND answered_at IS NULL AND hidden_at IS NULL AND updated_at >= $1 \
+         GROUP BY author_id ORDER BY latest DESC LIMIT 500";
+    Ok(on_conn!(conn, c => sqlx::query_as::<_, SignalRow>(SQL).bind(since).fetch_all(&mut *c).await)?)
+}
+
 pub async fn insert_detractor_note(
     conn: Conn<'_>,
     person: PersonId,

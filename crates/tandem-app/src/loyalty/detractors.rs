@@ -1,7 +1,7 @@
 //! Detractors: customers (and employees, as customers) showing they may walk away, flagged for
 //! leads to work. Each reason is a [`DetractorSource`] with its own query; the list merges them by
-//! person. Another signal (a low NPS answer, an unanswered bad review) is one more variant and one
-//! more arm in [`signals`]: the list, the page and "worked" need no change.
+//! person. Another signal is one more variant and one more arm in [`signals`]: the list, the page
+//! and "worked" need no change.
 
 use std::collections::BTreeMap;
 
@@ -22,10 +22,19 @@ pub enum DetractorSource {
     RepeatedLowCsat,
     /// A make-good they declined, or one a lead rejected, in 90 days.
     RefusedMakeGood,
+    /// An NPS answer of 0 to 6 that names its customer, in 90 days.
+    LowNps,
+    /// A review of 1 or 2 stars, not hidden, the team has not answered, in 90 days.
+    UnansweredBadReview,
 }
 
 impl DetractorSource {
-    pub const ALL: [DetractorSource; 2] = [DetractorSource::RepeatedLowCsat, DetractorSource::RefusedMakeGood];
+    pub const ALL: [DetractorSource; 4] = [
+        DetractorSource::RepeatedLowCsat,
+        DetractorSource::RefusedMakeGood,
+        DetractorSource::LowNps,
+        DetractorSource::UnansweredBadReview,
+    ];
 }
 
 const WINDOW_MS: Millis = 90 * 24 * 3_600_000;
@@ -36,6 +45,8 @@ async fn signals(conn: Conn<'_>, source: DetractorSource, since: Millis) -> Resu
     Ok(match source {
         DetractorSource::RepeatedLowCsat => loyalty::repeated_low_ratings(conn, since, LOW_RATINGS).await?,
         DetractorSource::RefusedMakeGood => loyalty::refused_make_goods(conn, since).await?,
+        DetractorSource::LowNps => loyalty::low_nps_answers(conn, since).await?,
+        DetractorSource::UnansweredBadReview => loyalty::unanswered_bad_reviews(conn, since).await?,
     })
 }
 

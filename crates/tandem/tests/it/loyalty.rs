@@ -7,9 +7,15 @@ use serde_json::Value;
 use super::*;
 use crate::pages::{Browser, Part, csrf, text};
 use crate::recovery::{CASEY, CODY, ERIN, desk_with_cody};
+use crate::surveys::{self, answer, desk_with_outbox, links_to, scalar};
 
 const ADMIN: &str = "admin@harbor.example";
 const OLGA: &str = "olga@bayside.example";
+const THEO: &str = "theo@example.net";
+const PRIYA: &str = "priya@example.org";
+const MARCO: &str = "marco@cafemarco.example";
+const SOL: &str = "sol@sunrisebeans.example";
+const NOOR: &str = "noor@harbor.example";
 
 async fn person_id(desk: &TestApp, email: &str) -> i64 {
     desk.principal(email).await.person_id.0
@@ -246,5 +252,124 @@ test_both! {
     assert!(page.contains(&format!("id=\"detractor-{olga}\"")) && page.contains("Rated 1 or 2 more than once"), "{page}");
     assert!(page.contains("Called Erin; the right beans arrived."));
     assert_eq!(Browser::of(&desk, ERIN).await.get("/agent/detractors").await.status, 404);
+}
+}
+
+/// The detractors list as Casey (a lead) reads it.
+async fn detractors(desk: &TestApp) -> Value {
+    let list = desk.get("/api/v1/detractors", &desk.token(CASEY).await).await;
+    assert_eq!(list.status, 200, "{:?}", list.json);
+    list.json
+}
+
+/// The sources (and counts) that put `person` on a detractors list, if they are on it.
+fn sources(list: &Value, person: i64) -> Option<Vec<(String, i64)>> {
+    let item = list.as_array().unwrap().iter().find(|item| item["person_id"] == person)?;
+    let signals = item["signals"].as_array().unwrap().iter();
+    Some(
+        signals
+            .map(|signal| (signal["source"].as_str().unwrap().to_owned(), signal["count"].as_i64().unwrap()))
+            .collect(),
+    )
+}
+
+fn only(source: &str) -> Option<Vec<(String, i64)>> {
+    Some(vec![(source.to_owned(), 1)])
+}
+
+/// Sends survey `id` now and runs the jobs that email its links.
+async fn send_now(desk: &TestApp, admin: &str, id: i64) {
+    let sent = desk.post(&format!("/api/v1/surveys/{id}/send"), admin, &json!({})).await;
+    assert_eq!(sent.status, 201, "{:?}", sent.json);
+}
+
+test_both! {
+    async fn a_low_nps_answer_flags_its_customer_and_an_anonymous_pulse_answer_flags_nobody(backend: TestBackend) {
+    let desk = desk_with_outbox(backend).await;
+    let admin = desk.token(ADMIN).await;
+    let demo = detractors(&desk).await;
+    let mut names: Vec<&str> = demo.as_array().unwrap().iter().map(|item| item["name"].as_str().unwrap()).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["Erin Consumer", "Marco Café", "Sol Supplier", "Theo Regular"], "the demo's detractors");
+    for who in [THEO, MARCO] {
+        assert_eq!(sources(&demo, person_id(&desk, who).await), only("low_nps"), "{who}'s demo NPS answer");
+    }
+    let priya = person_id(&desk, PRIYA).await;
+    assert_eq!(sources(&demo, priya), None, "Priya's demo NPS answer was a promoter's");
+    let nps = surveys::create(&desk, &admin, &surveys::nps()).await;
+    send_now(&desk, &admin, nps).await;
+    let pulse = surveys::create(&desk, &admin, &surveys::pulse("employees", None)).await;
+    send_now(&desk, &admin, pulse).await;
+    surveys::run_jobs(&desk, tandem_testkit::now()).await;
+
+    // A 7 is a passive's answer; changed to 4 through the same link, Priya is a detractor.
+    let token = links_to(&desk, PRIYA).await.pop().expect("Priya's NPS link");
+    assert_eq!(answer(&desk, &token, json!([{"question": 0, "number": 7}])).await.status, 200);
+    assert_eq!(sources(&detractors(&desk).await, priya), None, "7 is not a detractor's score");
+    assert_eq!(answer(&desk, &token, json!([{"question": 0, "number": 4}])).await.status, 200);
+    assert_eq!(sources(&detractors(&desk).await, priya), only("low_nps"));
+    let page = Browser::of(&desk, CASEY).await.page("/agent/detractors").await;
+    let entry = &page[page.find(&format!("id=\"detractor-{priya}\"")).expect("Priya on the page")..];
+    assert!(entry[..entry.find("</li>").unwrap()].contains("Answered NPS 0 to 6"), "{page}");
+
+    // Noor answers the anonymous pulse with 0: stored without her, and nothing on the list is hers.
+    let token = links_to(&desk, NOOR).await.pop().expect("Noor's pulse link");
+    let given = json!([{"question": 0, "number": 0}, {"question": 2, "text": "Tools"}]);
+    assert_eq!(answer(&desk, &token, given).await.status, 200);
+    let zero = "SELECT COUNT(*) FROM survey_responses WHERE score = 0 AND person_id IS NULL";
+    assert_eq!(scalar(&desk.db.store, zero).await, 1, "the pulse answer is stored, without its person");
+    let list = detractors(&desk).await;
+    let noor = person_id(&desk, NOOR).await;
+    assert_eq!(sources(&list, noor), None);
+    let shown = list.to_string();
+    assert!(!shown.contains("Noor") && !shown.contains(NOOR), "{shown}");
+    for item in list.as_array().unwrap() {
+        assert_eq!(item["kind"], "external", "only customers are flagged here: {item}");
+    }
+}
+}
+
+test_both! {
+    async fn an_unanswered_bad_review_flags_its_author_until_the_team_answers(backend: TestBackend) {
+    let desk = TestApp::demo(backend).await;
+    let casey = desk.token(CASEY).await;
+    let sol = person_id(&desk, SOL).await;
+    assert_eq!(sources(&detractors(&desk).await, sol), only("unanswered_bad_review"), "the demo's angry review");
+    let page = Browser::of(&desk, CASEY).await.page("/agent/detractors").await;
+    let entry = &page[page.find(&format!("id=\"detractor-{sol}\"")).expect("Sol on the page")..];
+    assert!(entry[..entry.find("</li>").unwrap()].contains("A 1 or 2 star review nobody answered"), "{page}");
+
+    let reviews = desk.get("/api/v1/reviews?limit=100", &casey).await.json;
+    let angry = reviews["items"].as_array().unwrap().iter().find(|review| review["title"] == "Nobody answers").unwrap();
+    let answer_path = format!("/api/v1/reviews/{}/answer", angry["id"]);
+    let answered = desk.put(&answer_path, &casey, &json!({"answer": "Sorry, Sol: the right cups leave today."})).await;
+    assert_eq!(answered.status, 200, "{:?}", answered.json);
+    assert_eq!(sources(&detractors(&desk).await, sol), None, "answered: no longer flagged");
+
+    // Private reviews count too; three stars do not.
+    let priya = person_id(&desk, PRIYA).await;
+    let priya_token = desk.token(PRIYA).await;
+    let write = |stars: i64, visibility: &'static str, token: String| {
+        let desk = &desk;
+        async move {
+            let body = json!({"service": "product-question", "rating": stars, "title": "Slow", "body": "Too slow.",
+                "visibility": visibility});
+            let made = desk.post("/api/v1/reviews", &token, &body).await;
+            assert_eq!(made.status, 201, "{:?}", made.json);
+            made.json["id"].as_i64().unwrap()
+        }
+    };
+    write(3, "private", priya_token.clone()).await;
+    assert_eq!(sources(&detractors(&desk).await, priya), None, "three stars");
+    write(2, "private", priya_token).await;
+    assert_eq!(sources(&detractors(&desk).await, priya), only("unanswered_bad_review"));
+
+    // A hidden review leaves the list with the help centre's.
+    let olga = person_id(&desk, OLGA).await;
+    let id = write(1, "public", desk.token(OLGA).await).await;
+    assert_eq!(sources(&detractors(&desk).await, olga), only("unanswered_bad_review"));
+    let hidden = desk.post(&format!("/api/v1/reviews/{id}/hide"), &casey, &json!({"reason": "Abusive"})).await;
+    assert_eq!(hidden.status.as_u16() / 100, 2, "{:?}", hidden.json);
+    assert_eq!(sources(&detractors(&desk).await, olga), None, "hidden");
 }
 }

@@ -65,6 +65,12 @@ async fn the_document_lists_every_api_route() {
     {
         assert!(document["components"]["schemas"][schema].is_object(), "schema {schema}");
     }
+    let sources = &document["components"]["schemas"]["DetractorSource"]["enum"];
+    assert_eq!(
+        sources,
+        &serde_json::json!(["repeated_low_csat", "refused_make_good", "low_nps", "unanswered_bad_review"]),
+        "every detractor source is documented"
+    );
 }
 
 /// The reads of the public help centre, the only operations besides signing in that need no token.

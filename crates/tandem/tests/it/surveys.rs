@@ -41,7 +41,7 @@ fn worker(desk: &TestApp) -> Worker {
 }
 
 /// Runs every survey job due at `at` (email sends fail against the closed port and wait).
-async fn run_jobs(desk: &TestApp, at: Millis) {
+pub async fn run_jobs(desk: &TestApp, at: Millis) {
     worker(desk).run_until_idle(at).await.expect("running the queued jobs");
 }
 
@@ -95,7 +95,7 @@ async fn open_link(desk: &TestApp, token: &str) -> tandem_testkit::TestResponse 
     desk.send(axum::http::Method::GET, &link(token), None, None).await
 }
 
-async fn answer(desk: &TestApp, token: &str, answers: Value) -> tandem_testkit::TestResponse {
+pub async fn answer(desk: &TestApp, token: &str, answers: Value) -> tandem_testkit::TestResponse {
     desk.send(axum::http::Method::POST, &link(token), None, Some(&json!({ "answers": answers }))).await
 }
 
@@ -177,7 +177,7 @@ test_both!(
     }
 );
 
-fn pulse(audience: &str, department: Option<i64>) -> Value {
+pub fn pulse(audience: &str, department: Option<i64>) -> Value {
     json!({
         "kind": "pulse", "title": "Spring pulse", "audience": audience, "department_id": department,
         "questions": [
@@ -190,7 +190,7 @@ fn pulse(audience: &str, department: Option<i64>) -> Value {
     })
 }
 
-fn nps() -> Value {
+pub fn nps() -> Value {
     json!({
         "kind": "nps", "title": "Would you recommend us?", "audience": "external", "every_days": 30,
         "questions": [{"kind": "scale_0_10", "text": "How likely are you to recommend Harbor Coffee?"},
@@ -199,7 +199,7 @@ fn nps() -> Value {
     })
 }
 
-async fn create(desk: &TestApp, admin: &str, body: &Value) -> i64 {
+pub async fn create(desk: &TestApp, admin: &str, body: &Value) -> i64 {
     let created = desk.post("/api/v1/surveys", admin, body).await;
     assert_eq!(created.status, 201, "{:?}", created.json);
     created.json["id"].as_i64().unwrap()

@@ -97,6 +97,8 @@ fn source_label(source: &DetractorSource) -> &'static str {
     match source {
         DetractorSource::RepeatedLowCsat => "Rated 1 or 2 more than once",
         DetractorSource::RefusedMakeGood => "A make-good declined or rejected",
+        DetractorSource::LowNps => "Answered NPS 0 to 6",
+        DetractorSource::UnansweredBadReview => "A 1 or 2 star review nobody answered",
     }
 }
 

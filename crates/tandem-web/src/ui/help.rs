@@ -15,6 +15,7 @@ use tandem_app::articles::{ArticleQuery, ArticleSummary, ArticleView, ReactionIn
 use tandem_app::{PageRequest, Principal};
 use tandem_domain::Reaction;
 
+use super::agent::format::day;
 use super::layout::Layout;
 use super::session::{VerifiedForm, Viewer};
 use super::{UiError, html};
@@ -127,12 +128,6 @@ async fn article(
         reactions,
         article,
     }))
-}
-
-/// The day an article was published, as people read it ("3 Nov 2026").
-fn day(at: tandem_app::Instant) -> String {
-    let timestamp = jiff::Timestamp::from_millisecond(at.0).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
-    timestamp.strftime("%-d %b %Y").to_string()
 }
 
 fn reaction_label(reaction: Reaction) -> &'static str {

@@ -5,6 +5,8 @@
 use tandem_app::reviews::ReviewView;
 use tandem_domain::ReviewVisibility;
 
+use super::agent::format::day;
+
 pub struct ReviewCard {
     pub id: i64,
     pub service: String,
@@ -29,7 +31,6 @@ impl From<ReviewView> for ReviewCard {
     fn from(review: ReviewView) -> Self {
         let rating = review.rating.clamp(0, 5);
         let stars: String = (0..5).map(|index| if index < rating { '★' } else { '☆' }).collect();
-        let written = jiff::Timestamp::from_millisecond(review.created_at.0).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
         ReviewCard {
             id: review.id.0,
             service: review.service.name,
@@ -38,7 +39,7 @@ impl From<ReviewView> for ReviewCard {
             title: review.title,
             body: review.body,
             author: review.author_name,
-            written: written.strftime("%-d %b %Y").to_string(),
+            written: day(review.created_at),
             private: review.visibility == ReviewVisibility::Private,
             answer: review.answer.map(|answer| answer.body),
             hidden_reason: review.hidden.map(|hidden| hidden.reason),

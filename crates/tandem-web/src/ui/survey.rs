@@ -18,6 +18,7 @@ use tandem_app::surveys::{AnswersInput, SurveyLinkView};
 use tandem_domain::QuestionKind;
 use tandem_domain::survey::Answer;
 
+use super::agent::format::day;
 use super::layout::Layout;
 use super::session::refuse_cross_site;
 use super::{UiError, html};
@@ -205,9 +206,4 @@ fn gone(error: AppError) -> Result<Response, UiError> {
     };
     let page = GonePage { layout: Layout::anonymous(), heading, message };
     Ok((status, html(&page)).into_response())
-}
-
-/// A day a person reads ("24 December 2026", UTC).
-pub(super) fn day(at: tandem_app::Instant) -> String {
-    jiff::Timestamp::from_millisecond(at.0).map(|at| at.strftime("%-d %B %Y").to_string()).unwrap_or_default()
 }

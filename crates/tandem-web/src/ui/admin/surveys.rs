@@ -18,9 +18,9 @@ use tandem_domain::{QuestionKind, SurveyAudience, SurveyId, SurveyKind, TeamId, 
 use super::forms::{Choice, Done, Problems, done, form_page, optional_id, outcome, words};
 use super::{DoneQuery, admin_only, layout, manages_some_team, path_id};
 use crate::state::AppState;
+use crate::ui::agent::format::day;
 use crate::ui::layout::Layout;
 use crate::ui::session::{VerifiedForm, Viewer};
-use crate::ui::survey::day;
 use crate::ui::{UiError, html};
 
 pub fn routes() -> Router<AppState> {

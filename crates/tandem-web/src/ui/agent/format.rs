@@ -58,6 +58,12 @@ pub fn utc(at: Instant) -> String {
     timestamp.strftime("%Y-%m-%d %H:%M UTC").to_string()
 }
 
+/// The day of a moment, as people read it ("3 Nov 2026", UTC).
+pub fn day(at: Instant) -> String {
+    let timestamp = jiff::Timestamp::from_millisecond(at.0).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    timestamp.strftime("%-d %b %Y").to_string()
+}
+
 /// The machine-readable moment, for `<time datetime>`.
 pub fn iso(at: Instant) -> String {
     let timestamp = jiff::Timestamp::from_millisecond(at.0).unwrap_or(jiff::Timestamp::UNIX_EPOCH);

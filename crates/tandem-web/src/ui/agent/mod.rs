@@ -11,7 +11,7 @@ mod ask;
 mod chain;
 mod edit;
 mod fields;
-mod format;
+pub(super) mod format;
 mod incident;
 mod incidents;
 mod make_goods;

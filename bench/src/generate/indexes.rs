@@ -33,16 +33,31 @@ pub async fn create(sink: &mut Sink, definitions: Vec<IndexDef>) -> anyhow::Resu
     if let Sink::Sqlite { connection, .. } = sink {
         let sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%fts5%'";
         let full_text: Vec<String> = sqlx::query_scalar(sql).fetch_all(&mut *connection).await?;
-        // `rebuild` leaves the index in many large segments, and every search opens each of them;
-        // `optimize` merges them into one, as a desk whose index has been kept merged has it.
         for table in full_text {
-            for command in ["rebuild", "optimize"] {
-                sink.execute(format!("INSERT INTO \"{table}\" (\"{table}\") VALUES ('{command}')")).await?;
-            }
+            rebuild_full_text(sink, &table).await?;
         }
     }
     Ok(())
 }
+
+/// FTS5 gathers terms in an in-memory hash and writes a segment each time it passes `hashsize`
+/// (1 MiB by default), then spends most of a rebuild merging those thousands of segments. With a
+/// hash as large as the whole index the rebuild writes a few segments, and `optimize`, which a
+/// desk's searches need (each search opens every segment), has almost nothing left to merge. The
+/// setting is stored in the index's config table, so the default is put back for the server.
+async fn rebuild_full_text(sink: &mut Sink, table: &str) -> anyhow::Result<()> {
+    let command = |command: &str| format!("INSERT INTO \"{table}\" (\"{table}\") VALUES ('{command}')");
+    let hash_size = |bytes: u64| format!("INSERT INTO \"{table}\" (\"{table}\", rank) VALUES ('hashsize', {bytes})");
+    sink.execute(hash_size(LOAD_HASH_SIZE)).await?;
+    sink.execute(command("rebuild")).await?;
+    sink.execute(command("optimize")).await?;
+    sink.execute(hash_size(DEFAULT_HASH_SIZE)).await
+}
+
+/// About the size of the whole message index of a 1M-ticket desk (the generator's memory grows by
+/// up to that much while it rebuilds; FTS5 takes a 32-bit size); FTS5's own default for the server.
+const LOAD_HASH_SIZE: u64 = 1 << 30;
+const DEFAULT_HASH_SIZE: u64 = 1 << 20;
 
 async fn secondary(sink: &mut Sink) -> anyhow::Result<Vec<IndexDef>> {
     let tables: Vec<String> = BULK_TABLES.iter().map(|table| (*table).to_owned()).collect();

@@ -9,14 +9,15 @@ mod extract;
 mod state;
 mod ui;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
+use axum::Router;
+use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderName, HeaderValue, Request, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
 use tandem_app::App;
 use tokio::sync::Semaphore;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -41,16 +42,16 @@ pub struct WebOptions {
 /// The whole HTTP application.
 pub fn router(app: App, options: &WebOptions) -> Router {
     let state = state::AppState::new(app);
-    let (api, openapi) = api::router(options).split_for_parts();
+    let api = api::served(options);
     // One pool of slots for the whole API (a layer on a router wraps each route separately, so the
     // shared semaphore is what makes the limit per node rather than per route).
     let slots = Arc::new(Semaphore::new(options.max_concurrent_requests.max(1)));
     let api = api.layer(middleware::from_fn_with_state(slots, shed_load));
-    let openapi = Arc::new(openapi);
+    let document = openapi_document(options.clone());
     let x_request_id = HeaderName::from_static("x-request-id");
     Router::new()
         .route("/healthz", get(api::health::healthz))
-        .route("/api/openapi.json", get(move || std::future::ready(Json(openapi.as_ref().clone()))))
+        .route("/api/openapi.json", get(document))
         .merge(api)
         .merge(ui::router())
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
@@ -75,7 +76,17 @@ pub fn router(app: App, options: &WebOptions) -> Router {
 
 /// The OpenAPI document of the REST API.
 pub fn openapi(options: &WebOptions) -> utoipa::openapi::OpenApi {
-    api::router(options).into_openapi()
+    api::documented(options).into_openapi()
+}
+
+/// `GET /api/openapi.json`: the document is built on the first request and kept as its JSON, so a
+/// node that is never asked for it never pays for it.
+fn openapi_document(options: WebOptions) -> impl Fn() -> std::future::Ready<Response> + Clone {
+    let json = Arc::new(OnceLock::<Bytes>::new());
+    move || {
+        let body = json.get_or_init(|| serde_json::to_vec(&openapi(&options)).expect("the document serializes").into());
+        std::future::ready(([(header::CONTENT_TYPE, "application/json")], body.clone()).into_response())
+    }
 }
 
 /// The current instant; the only place the web layer reads the clock.

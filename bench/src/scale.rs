@@ -62,7 +62,7 @@ async fn page_steps(server: &Server, desk: &Arc<DeskFile>, args: &Args) -> Vec<c
     vec![queue, ticket]
 }
 
-/// Full-text search for one or two words of the seeded text, as the agent (their team's work), the
+/// Full-text search for one or two (different) words of the seeded text, as the agent (their team's work), the
 /// admin (the whole desk) and a customer (their own requests, public messages only).
 async fn search_steps(server: &Server, desk: &Arc<DeskFile>, args: &Args) -> Vec<crate::stats::StepStats> {
     let searchers = [
@@ -77,7 +77,13 @@ async fn search_steps(server: &Server, desk: &Arc<DeskFile>, args: &Args) -> Vec
         let (stats, _) = run(name, Budget::Operations(args.requests), args.concurrency, move |n| {
             let (client, token) = (client.clone(), token.clone());
             let mut rng = Rng::new(seed ^ 0x5EA4C ^ n as u64);
-            let query: Vec<&str> = (0..words).map(|_| crate::words::word(&mut rng)).collect();
+            let mut query: Vec<&str> = Vec::new();
+            while query.len() < words {
+                let word = crate::words::word(&mut rng);
+                if !query.contains(&word) {
+                    query.push(word);
+                }
+            }
             async move {
                 let path = format!("/api/v1/tickets/search?q={}", query.join("%20"));
                 let answer = success(client.get(Some(&token), &path).await)?;

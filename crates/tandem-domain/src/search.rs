@@ -20,18 +20,29 @@ pub struct SearchTerms {
 }
 
 impl SearchTerms {
-    /// The words of `text`; `None` when it has none to search for.
+    /// The distinct words of `text`, in the order typed; `None` when it has none to search for.
+    /// A word typed twice is searched once: it matches the same texts, and the planner, which
+    /// takes repeated words for independent ones, would expect far fewer matches than there are.
     pub fn parse(text: &str, prefix_last: bool) -> Option<Self> {
-        let words: Vec<String> = text
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|word| !word.is_empty())
-            .map(str::to_lowercase)
-            .take(MAX_TERMS)
-            .collect();
+        let mut words: Vec<String> = Vec::new();
+        let mut last_was_repeated = false;
+        for word in text.split(|c: char| !c.is_alphanumeric()).filter(|word| !word.is_empty()) {
+            let word = word.to_lowercase();
+            last_was_repeated = words.contains(&word);
+            if !last_was_repeated {
+                if words.len() == MAX_TERMS {
+                    break;
+                }
+                words.push(word);
+            }
+        }
         if words.is_empty() {
             return None;
         }
-        let prefix_last = prefix_last && words.last().is_some_and(|word| word.chars().count() >= MIN_PREFIX_CHARS);
+        // A repeated last word was finished when it was first typed: nothing is being typed.
+        let prefix_last = prefix_last
+            && !last_was_repeated
+            && words.last().is_some_and(|word| word.chars().count() >= MIN_PREFIX_CHARS);
         Some(Self { words, prefix_last })
     }
 
@@ -132,8 +143,21 @@ mod tests {
     #[test]
     fn nothing_to_search_for_is_none_and_long_input_is_capped() {
         assert_eq!(SearchTerms::parse("  -- \"\" ** ", false), None);
-        let many = "w ".repeat(50);
-        assert_eq!(SearchTerms::parse(&many, false).unwrap().words().len(), MAX_TERMS);
+        let many: String = (0..50).map(|n| format!("w{n} ")).collect();
+        let capped = SearchTerms::parse(&many, false).unwrap();
+        assert_eq!(capped.words(), ["w0", "w1", "w2", "w3", "w4", "w5", "w6", "w7"]);
         assert_eq!(SearchTerms::parse("Café Über", false).unwrap().words(), ["café", "über"]);
+    }
+
+    #[test]
+    fn a_word_typed_twice_is_searched_once() {
+        let terms = SearchTerms::parse("Label printer label", false).unwrap();
+        assert_eq!(terms.words(), ["label", "printer"]);
+        assert_eq!(terms.tsquery(), "label & printer");
+        // The repeated last word is not being typed, so nothing becomes a prefix.
+        assert_eq!(SearchTerms::parse("reset pass reset", true).unwrap().fts5(), r#""reset" "pass""#);
+        assert_eq!(SearchTerms::parse("reset reset pass", true).unwrap().fts5(), r#""reset" "pass"*"#);
+        let repeated: String = (0..50).map(|n| format!("w{} ", n % 3)).collect();
+        assert_eq!(SearchTerms::parse(&repeated, false).unwrap().words(), ["w0", "w1", "w2"]);
     }
 }

@@ -62,30 +62,53 @@ async fn page_steps(server: &Server, desk: &Arc<DeskFile>, args: &Args) -> Vec<c
     vec![queue, ticket]
 }
 
-/// Full-text search for one or two (different) words of the seeded text, as the agent (their team's work), the
-/// admin (the whole desk) and a customer (their own requests, public messages only).
+/// What a search step looks for.
+#[derive(Clone, Copy)]
+enum Terms {
+    /// Different words of the seeded text: each in about a fifth of the messages, the costliest
+    /// words a desk has (too common to rank by relevance on SQLite).
+    Common(usize),
+    /// A product model: in about 0.2 % of the messages, ranked by relevance over all its matches.
+    Model,
+}
+
+impl Terms {
+    fn query(self, rng: &mut Rng) -> String {
+        match self {
+            Terms::Model => crate::words::model(rng),
+            Terms::Common(words) => {
+                let mut query: Vec<&str> = Vec::new();
+                while query.len() < words {
+                    let word = crate::words::word(rng);
+                    if !query.contains(&word) {
+                        query.push(word);
+                    }
+                }
+                query.join("%20")
+            }
+        }
+    }
+}
+
+/// Full-text search as the agent (their team's work), the admin (the whole desk) and a customer
+/// (their own requests, public messages only).
 async fn search_steps(server: &Server, desk: &Arc<DeskFile>, args: &Args) -> Vec<crate::stats::StepStats> {
     let searchers = [
-        ("search: agent, team's tickets", desk.agent.token.clone(), 1),
-        ("search: admin, whole desk", desk.admin.token.clone(), 1),
-        ("search: admin, two words", desk.admin.token.clone(), 2),
-        ("search: customer, own requests", desk.customer.token.clone(), 1),
+        ("search: agent, team's tickets", desk.agent.token.clone(), Terms::Common(1)),
+        ("search: admin, whole desk", desk.admin.token.clone(), Terms::Common(1)),
+        ("search: admin, two words", desk.admin.token.clone(), Terms::Common(2)),
+        ("search: admin, a model (ranked)", desk.admin.token.clone(), Terms::Model),
+        ("search: agent, a model (ranked)", desk.agent.token.clone(), Terms::Model),
+        ("search: customer, own requests", desk.customer.token.clone(), Terms::Common(1)),
     ];
     let mut steps = Vec::new();
-    for (name, token, words) in searchers {
+    for (name, token, terms) in searchers {
         let (client, seed) = (server.client.clone(), args.seed);
         let (stats, _) = run(name, Budget::Operations(args.requests), args.concurrency, move |n| {
             let (client, token) = (client.clone(), token.clone());
-            let mut rng = Rng::new(seed ^ 0x5EA4C ^ n as u64);
-            let mut query: Vec<&str> = Vec::new();
-            while query.len() < words {
-                let word = crate::words::word(&mut rng);
-                if !query.contains(&word) {
-                    query.push(word);
-                }
-            }
+            let query = terms.query(&mut Rng::new(seed ^ 0x5EA4C ^ n as u64));
             async move {
-                let path = format!("/api/v1/tickets/search?q={}", query.join("%20"));
+                let path = format!("/api/v1/tickets/search?q={query}");
                 let answer = success(client.get(Some(&token), &path).await)?;
                 Outcome::Ok((answer.status.as_u16(), ()))
             }

@@ -302,7 +302,10 @@ impl<'d> TicketWriter<'d> {
     ) -> i64 {
         let id = self.next_message;
         self.next_message += 1;
-        let body = words::body(&mut self.rng, 12, 70);
+        let mut body = words::body(&mut self.rng, 12, 70);
+        if self.rng.chance(words::MODEL_MENTION_PERCENT) {
+            body.push_str(&format!(" It is the {} model.", words::model(&mut self.rng)));
+        }
         batch.messages.push([
             id.into(),
             ticket.into(),

@@ -32,7 +32,8 @@ async fn rows_per_second(beside: &Path, duration: Duration, per_commit: u64) -> 
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .busy_timeout(Duration::from_secs(5))
-        .foreign_keys(true);
+        .foreign_keys(true)
+        .run_on_caller(true);
     let mut connection = SqliteConnection::connect_with(&options).await?;
     sqlx::query("CREATE TABLE rows (id INTEGER PRIMARY KEY, body TEXT NOT NULL, at BIGINT NOT NULL)")
         .execute(&mut connection)

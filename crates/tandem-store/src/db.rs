@@ -105,7 +105,11 @@ impl Store {
             // NORMAL in WAL mode: a commit survives a crash of the process (not of the machine).
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(5))
-            .foreign_keys(true);
+            .foreign_keys(true)
+            // Statements run on the request's own thread (our sqlx-sqlite patch, vendor/README.md):
+            // each one costs microseconds on a local file, while handing it to a connection's
+            // worker thread and back cost two thread wake-ups, most of the CPU a request used.
+            .run_on_caller(true);
         // No ping before each acquire (sqlx's default): a local file cannot hang up the way a
         // server can, and the ping is one more round trip to the connection's thread per request.
         let write = SqlitePoolOptions::new()

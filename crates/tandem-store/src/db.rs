@@ -10,6 +10,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
 
 use crate::error::StoreError;
+use crate::group_commit::{SqliteTx, Writer};
 
 /// Runs the same query body on whichever backend a [`Conn`] holds. The body is pasted into one
 /// match arm per backend, so one SQL string and one `FromRow` type serve both; SQL that must
@@ -74,9 +75,10 @@ pub struct Store {
 #[derive(Clone, Debug)]
 enum Db {
     /// SQLite allows one writer at a time; giving it exactly one connection makes writers queue
-    /// in the pool instead of failing with SQLITE_BUSY, while readers run beside it (WAL).
+    /// for it instead of failing with SQLITE_BUSY (and lets them share commits, see
+    /// `group_commit`), while readers run beside it (WAL).
     Sqlite {
-        write: SqlitePool,
+        write: Writer,
         read: SqlitePool,
     },
     Postgres(PgPool),
@@ -110,14 +112,9 @@ impl Store {
             // each one costs microseconds on a local file, while handing it to a connection's
             // worker thread and back cost two thread wake-ups, most of the CPU a request used.
             .run_on_caller(true);
+        let write = Writer::connect(base.clone().create_if_missing(true)).await?;
         // No ping before each acquire (sqlx's default): a local file cannot hang up the way a
-        // server can, and the ping is one more round trip to the connection's thread per request.
-        let write = SqlitePoolOptions::new()
-            .max_connections(1)
-            .acquire_timeout(Duration::from_secs(30))
-            .test_before_acquire(false)
-            .connect_with(base.clone().create_if_missing(true))
-            .await?;
+        // server can.
         let read = SqlitePoolOptions::new()
             .max_connections(options.sqlite_readers.max(1))
             .test_before_acquire(false)
@@ -152,17 +149,21 @@ impl Store {
     /// starting together migrate once.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         match &self.db {
-            Db::Sqlite { write, .. } => sqlx::migrate!("./migrations/sqlite").run(write).await,
+            Db::Sqlite { write, .. } => {
+                let mut exclusive = write.exclusive().await;
+                sqlx::migrate!("./migrations/sqlite").run(exclusive.connection()?).await
+            }
             Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await,
         }
         .map_err(|error| StoreError::Other(anyhow::Error::new(error).context("migrating the database")))
     }
 
-    /// Starts a write transaction. On SQLite it is `BEGIN IMMEDIATE`: it takes the write lock up
-    /// front, so a transaction that reads then writes never fails half-way on a busy snapshot.
+    /// Starts a write transaction. On SQLite it waits for the one write connection and runs in a
+    /// savepoint of a `BEGIN IMMEDIATE` batch that concurrent writes commit together (see
+    /// `group_commit`).
     pub async fn begin(&self) -> Result<Tx, StoreError> {
         Ok(match &self.db {
-            Db::Sqlite { write, .. } => Tx::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Sqlite { write, .. } => Tx::Sqlite(write.begin().await?),
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }
@@ -196,14 +197,14 @@ impl Store {
 
 /// A write transaction. Dropping it without [`Tx::commit`] rolls everything back.
 pub enum Tx {
-    Sqlite(Transaction<'static, Sqlite>),
+    Sqlite(SqliteTx),
     Postgres(Transaction<'static, Postgres>),
 }
 
 impl Tx {
     pub fn conn(&mut self) -> Conn<'_> {
         match self {
-            Tx::Sqlite(tx) => Conn::Sqlite(tx),
+            Tx::Sqlite(tx) => Conn::Sqlite(tx.connection()),
             Tx::Postgres(tx) => Conn::Postgres(tx),
         }
     }

@@ -40,6 +40,7 @@ mod standards_escalation;
 mod standards_lifecycle;
 mod storage_parity;
 mod store;
+mod store_commits;
 mod survey_pages;
 mod surveys;
 mod tickets;

@@ -33,6 +33,7 @@ pub struct EstablishParams {
     extensions: IndexMap<CString, Option<CString>>,
     pub(crate) thread_name: String,
     pub(crate) command_channel_size: usize,
+    /// Tandem patch: see `SqliteConnectOptions::run_on_caller`.
     pub(crate) run_on_caller: bool,
     #[cfg(feature = "regexp")]
     register_regexp_function: bool,

@@ -499,6 +499,9 @@ impl ConnectionWorker {
     }
 }
 
+// Tandem patch: `execute_into`, `begin_on`, `commit_on` and `rollback_on` are the worker loop's
+// former bodies, shared by the worker thread and by connections run on their caller.
+
 /// Runs one statement and sends its results (rows, then the query result) to `tx`, stopping at
 /// the first error or after `limit` rows.
 fn execute_into(

@@ -82,6 +82,7 @@ pub struct SqliteConnectOptions {
 
     pub(crate) command_channel_size: usize,
     pub(crate) row_channel_size: usize,
+    /// Tandem patch: see [`SqliteConnectOptions::run_on_caller`].
     pub(crate) run_on_caller: bool,
 
     pub(crate) collations: Vec<Collation>,

@@ -10,6 +10,10 @@
 //! write is durable, and a write that fails rolls back to its own savepoint without touching the
 //! others.
 //!
+//! The price is latency. A write's answer waits for the writes queued behind it, at most
+//! `MAX_BATCH - 1` of them. A long transaction among them (a standards recompute takes 1,000
+//! tickets at a time) delays the answers of the writes ahead of it in the batch by its own length.
+//!
 //! A transaction dropped without a commit commits the rest of its batch at once. Whoever dropped
 //! it may read next (an idempotency twin reads its winner), and must find the earlier writes
 //! there.

@@ -23,6 +23,7 @@ use std::pin::pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll, Waker};
+use std::time::Duration;
 
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{Connection, SqliteConnection};
@@ -32,6 +33,10 @@ use crate::error::StoreError;
 
 /// Writes per `COMMIT` at most: more would make the first of them wait long for its answer.
 const MAX_BATCH: usize = 32;
+
+/// How long a write waits for the connection before it is refused as unavailable (503), as the
+/// one-connection pool this replaced did.
+const MAX_WAIT: Duration = Duration::from_secs(30);
 
 /// The batch's outcome as its members receive it (an error is shared as its message).
 type Outcome = Result<(), Arc<str>>;
@@ -82,7 +87,9 @@ impl Writer {
     pub(crate) async fn begin(&self) -> Result<SqliteTx, StoreError> {
         let mut guard = {
             let _queued = Queued::enter(&self.queued);
-            self.state.clone().lock_owned().await
+            tokio::time::timeout(MAX_WAIT, self.state.clone().lock_owned())
+                .await
+                .map_err(|_| StoreError::Unavailable(sqlx::Error::PoolTimedOut))?
         };
         if guard.batch.is_none() {
             // IMMEDIATE takes the write lock first, so read-then-write never fails half-way.

@@ -2,37 +2,12 @@
 //! one person for one new email, one winner when two agents take a ticket, no lost update under
 //! `If-Match`, and many replies at once that all land.
 
-use std::future::Future;
 use std::sync::Arc;
 
 use axum::http::Method;
 use tandem_testkit::TestResponse;
-use tokio::sync::Barrier;
 
 use super::*;
-
-/// Runs `n` requests at once (released together by a barrier) and returns their responses in order.
-async fn together<F, Fut>(n: usize, make: F) -> Vec<TestResponse>
-where
-    F: Fn(usize) -> Fut,
-    Fut: Future<Output = TestResponse> + Send + 'static,
-{
-    let barrier = Arc::new(Barrier::new(n));
-    let tasks: Vec<_> = (0..n)
-        .map(|index| {
-            let (request, barrier) = (make(index), barrier.clone());
-            tokio::spawn(async move {
-                barrier.wait().await;
-                request.await
-            })
-        })
-        .collect();
-    let mut responses = Vec::with_capacity(n);
-    for task in tasks {
-        responses.push(task.await.expect("a request task"));
-    }
-    responses
-}
 
 /// Counts rows with a static query, straight from the store.
 async fn count(desk: &TestApp, sql: &'static str) -> i64 {

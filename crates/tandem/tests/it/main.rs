@@ -49,3 +49,28 @@ mod visibility;
 
 pub use serde_json::json;
 pub use tandem_testkit::{TestApp, TestBackend, test_both};
+
+/// Runs `n` futures at once, each in its own task and released together by a barrier, and
+/// returns their outputs in order (a panic in one is the test's).
+pub async fn together<T, F, Fut>(n: usize, make: F) -> Vec<T>
+where
+    F: Fn(usize) -> Fut,
+    Fut: std::future::Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(n));
+    let tasks: Vec<_> = (0..n)
+        .map(|index| {
+            let (run, barrier) = (make(index), barrier.clone());
+            tokio::spawn(async move {
+                barrier.wait().await;
+                run.await
+            })
+        })
+        .collect();
+    let mut outputs = Vec::with_capacity(n);
+    for task in tasks {
+        outputs.push(task.await.expect("a task run together"));
+    }
+    outputs
+}

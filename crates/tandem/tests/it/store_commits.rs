@@ -4,14 +4,12 @@
 //! - a write that rolls back takes nothing of the others with it;
 //! - a request cancelled at any point leaves nothing half-done and nothing stuck.
 
-use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
 use tandem_domain::PersonKind;
 use tandem_store::people::{self, PersonFields};
 use tandem_testkit::TestDb;
-use tokio::sync::Barrier;
 
 use super::*;
 
@@ -43,37 +41,16 @@ async fn write_person(db: &TestDb, n: usize, roll_back: bool) -> bool {
     true
 }
 
-/// Runs `WRITERS` writers at once (released together by a barrier), each given its number, and
-/// returns what each returned, in order.
-async fn together<T, Fut>(db: &Arc<TestDb>, writer: fn(Arc<TestDb>, usize) -> Fut) -> Vec<T>
-where
-    T: Send + 'static,
-    Fut: Future<Output = T> + Send + 'static,
-{
-    let barrier = Arc::new(Barrier::new(WRITERS));
-    let tasks: Vec<_> = (0..WRITERS)
-        .map(|n| {
-            let (run, barrier) = (writer(db.clone(), n), barrier.clone());
-            tokio::spawn(async move {
-                barrier.wait().await;
-                run.await
-            })
-        })
-        .collect();
-    let mut results = Vec::with_capacity(WRITERS);
-    for task in tasks {
-        results.push(task.await.expect("a writer"));
-    }
-    results
-}
-
 test_both!(
     async fn a_commit_that_returns_is_visible_to_every_reader(backend: TestBackend) {
         let db = Arc::new(TestDb::new(backend).await);
-        together(&db, |db, n| async move {
-            write_person(&db, n, false).await;
-            // Read at once, on another connection: the batch holding the write has committed.
-            assert!(person_exists(&db, n).await, "writer {n}'s commit returned before it was visible");
+        together(WRITERS, |n| {
+            let db = db.clone();
+            async move {
+                write_person(&db, n, false).await;
+                // Read at once, on another connection: the batch holding the write has committed.
+                assert!(person_exists(&db, n).await, "writer {n}'s commit returned before it was visible");
+            }
         })
         .await;
     }
@@ -82,7 +59,11 @@ test_both!(
 test_both!(
     async fn a_write_that_rolls_back_takes_nothing_of_the_others(backend: TestBackend) {
         let db = Arc::new(TestDb::new(backend).await);
-        let committed = together(&db, |db, n| async move { write_person(&db, n, n % 3 == 1).await }).await;
+        let committed = together(WRITERS, |n| {
+            let db = db.clone();
+            async move { write_person(&db, n, n % 3 == 1).await }
+        })
+        .await;
         for (n, committed) in committed.into_iter().enumerate() {
             assert_eq!(person_exists(&db, n).await, committed, "writer {n} committed: {committed}");
         }
